@@ -1,0 +1,89 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export const DEFAULT_BREVO_BASE_URL = 'https://api.brevo.com/v3';
+
+/** Trailing slashes would make `…/v3/` + `/conversations` a double slash, which Brevo answers 404. */
+export function normaliseBaseUrl(value: unknown): string {
+	const url = typeof value === 'string' ? value.trim() : '';
+	return (url || DEFAULT_BREVO_BASE_URL).replace(/\/+$/, '');
+}
+
+export class BrevoConversationsApi implements ICredentialType {
+	name = 'brevoConversationsApi';
+
+	displayName = 'Brevo Conversations API';
+
+	icon = {
+		light: 'file:brevoConversations.svg',
+		dark: 'file:brevoConversations.dark.svg',
+	} as const;
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-brevo-conversations/n8n-nodes-brevo-conversations#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'e.g. xkeysib-…',
+			description:
+				'Your Brevo API key (starts with xkeysib-), from Brevo → Settings → SMTP & API → API Keys',
+		},
+		{
+			displayName: 'Partner Key',
+			name: 'partnerKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for Brevo partner or reseller accounts acting on a client account: the partner key Brevo gave you, sent alongside the API key. Leave empty otherwise.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BREVO_BASE_URL,
+			placeholder: 'e.g. https://api.brevo.com/v3',
+			description:
+				'Brevo API address. Keep the default; the legacy https://api.sendinblue.com/v3 and a local sandbox work too.',
+		},
+	];
+
+	/**
+	 * A function rather than n8n's generic `{ headers: { 'api-key': '={{$credentials.apiKey}}' } }`:
+	 * the generic form costs an expression evaluation per header per item, and cannot leave out an
+	 * empty partner-key header. It also points the request at the credential's base URL, so the node
+	 * needs no `={{$credentials.baseUrl}}` expression (evaluated twice per item by the routing engine).
+	 * It returns a new object: the caller's options stay free of secrets.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const headers: Record<string, string> = {
+			...(requestOptions.headers as Record<string, string> | undefined),
+			'api-key': String(credentials.apiKey ?? ''),
+		};
+		const partnerKey = typeof credentials.partnerKey === 'string' ? credentials.partnerKey.trim() : '';
+		if (partnerKey) headers['partner-key'] = partnerKey;
+		return { ...requestOptions, baseURL: normaliseBaseUrl(credentials.baseUrl), headers };
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ ($credentials.baseUrl || "' + DEFAULT_BREVO_BASE_URL + '").replace(/\\/+$/, "") }}',
+			url: '/account',
+			method: 'GET',
+		},
+	};
+}

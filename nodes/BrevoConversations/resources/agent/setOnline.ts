@@ -1,0 +1,18 @@
+import type { INodePropertyOptions } from 'n8n-workflow';
+import { buildAgentOnlinePing } from '../../shared/requestBodies';
+import { returnSuccess } from '../../shared/responses';
+import { brevoRouting } from '../../shared/routing';
+
+export const agentSetOnlineOperation: INodePropertyOptions = {
+	name: 'Set Online',
+	value: 'setOnline',
+	action: 'Set an agent online',
+	description:
+		'Show an agent as online in the chat for the next 2–3 minutes; repeat every minute to keep them online',
+	routing: brevoRouting({
+		method: 'POST',
+		path: '/conversations/agentOnlinePing',
+		buildRequest: buildAgentOnlinePing,
+		shapeOutput: returnSuccess,
+	}),
+};

@@ -1,0 +1,11 @@
+import type { INodePropertyOptions } from 'n8n-workflow';
+import { buildMessageSend } from '../../shared/requestBodies';
+import { brevoRouting } from '../../shared/routing';
+
+export const messageSendOperation: INodePropertyOptions = {
+	name: 'Send',
+	value: 'send',
+	action: 'Send a message as an agent',
+	description: 'Write to a visitor in the chat as one of your agents',
+	routing: brevoRouting({ method: 'POST', path: '/conversations/messages', buildRequest: buildMessageSend }),
+};

@@ -1,0 +1,94 @@
+import {
+	NodeApiError,
+	sleep,
+	type DeclarativeRestApiSettings,
+	type IExecutePaginationFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+import { withItemIndex } from './itemErrors';
+import { gateFor } from './requestGate';
+import { readRequestPolicy } from './requestPolicy';
+
+function rateLimitResetOf(error: unknown): number | undefined {
+	if (!(error instanceof NodeApiError) || error.httpCode !== '429') return undefined;
+	const reset = Number(error.context.rateLimitResetSeconds);
+	return Number.isFinite(reset) ? reset : undefined;
+}
+
+/** Waits in one-second slices so that stopping the execution does not hang on a long wait. */
+async function waitSeconds(ctx: IExecutePaginationFunctions, seconds: number): Promise<void> {
+	const signal = ctx.getExecutionCancelSignal();
+	let remainingMs = Math.ceil(seconds * 1000);
+	while (remainingMs > 0 && !signal?.aborted) {
+		const slice = Math.min(remainingMs, 1000);
+		await sleep(slice);
+		remainingMs -= slice;
+	}
+}
+
+/**
+ * Errors from the HTTP layer itself (connection refused, timeout, TLS) keep the raw request in
+ * their cause; rebuilding them from message and description keeps the API key out of what n8n
+ * stores with the execution.
+ */
+function withoutRequestDetails(ctx: IExecutePaginationFunctions, error: unknown): unknown {
+	if (error instanceof NodeApiError && error.cause === undefined) return error;
+	const original = error as { message?: string; description?: string | null; httpCode?: string | null };
+	const message = original.message || 'The request to Brevo failed';
+	const itemIndex = ctx.getItemIndex();
+	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
+		message: message.endsWith(']') ? message : withItemIndex(message, itemIndex),
+		description:
+			(original.description ? `${original.description}. ` : '') +
+			'The request was not retried automatically: Brevo has no idempotency key, so a retried send could post the message twice. Check the Base URL in the credential and that n8n can reach Brevo.',
+		httpCode: original.httpCode ?? undefined,
+		itemIndex,
+	});
+}
+
+/**
+ * Sends one item's request under the node's request policy: at most `maxParallel` requests in
+ * flight per node run, and on a 429 either a wait until Brevo's quota resets and a retry, or a fail.
+ *
+ * Registered as the node's `requestOperations.pagination` function because that is the one place
+ * where n8n's declarative engine hands the whole request (with its post-receive hooks) to node
+ * code: `RoutingNode.makeRequest` calls it with `makeRoutingRequest`. Nothing is paginated.
+ */
+export async function sendWithRequestPolicy(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const policy = readRequestPolicy(this);
+	const gate = gateFor(this.getExecuteData(), policy.maxParallel);
+	await gate.acquire();
+	try {
+		let waited = 0;
+		for (;;) {
+			try {
+				return await this.makeRoutingRequest(requestData as never);
+			} catch (error) {
+				// Brevo rounds the reset to whole seconds and may say 0 just before the window turns.
+				const resetSaid = rateLimitResetOf(error);
+				const reset = resetSaid === undefined ? undefined : Math.max(1, resetSaid);
+				// A 429 means Brevo did not process the request, so sending it again cannot duplicate it.
+				const mayWait =
+					reset !== undefined &&
+					policy.onRateLimit === 'wait' &&
+					waited + reset <= policy.maxWaitSeconds &&
+					!this.getExecutionCancelSignal()?.aborted;
+				if (!mayWait) {
+					if (reset !== undefined && policy.onRateLimit === 'wait') {
+						(error as NodeApiError).description =
+							`Waited ${waited} s of the ${policy.maxWaitSeconds} s allowed by Options → Max Wait; the next reset was ${reset} s away. ${(error as NodeApiError).description ?? ''}`;
+					}
+					throw withoutRequestDetails(this, error);
+				}
+				await waitSeconds(this, reset);
+				waited += reset;
+			}
+		}
+	} finally {
+		gate.release();
+	}
+}

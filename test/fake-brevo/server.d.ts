@@ -1,0 +1,30 @@
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: any;
+	rawBody: string;
+	at: number;
+}
+export declare class FakeBrevo {
+	constructor(options?: {
+		apiKey?: string;
+		partnerKey?: string;
+		quota?: { limit: number; windowMs: number };
+		record?: boolean;
+	});
+	requests: RecordedRequest[];
+	messages: Map<string, Record<string, any>>;
+	requestCount: number;
+	readonly baseUrl: string;
+	start(port?: number): Promise<string>;
+	stop(): Promise<void>;
+	failNext(
+		status: number,
+		body?: unknown,
+		options?: { count?: number; headers?: Record<string, string> },
+	): void;
+	blockIp(blocked?: boolean): void;
+	seedVisitorMessage(visitorId?: string, text?: string): string;
+	clearRequests(): void;
+}

@@ -1,0 +1,299 @@
+'use strict';
+/**
+ * A stateful stand-in for Brevo's Conversations API on 127.0.0.1, used by the tests and by
+ * `npm start` as a sandbox. It enforces the contract the way Brevo does (keys, required fields,
+ * the agent identity rule, agent-only edits, 404 {code,message}, empty 201/204 replies), keeps
+ * messages in memory, can be told to answer 429 (with x-sib-ratelimit-* headers) or 5xx, and
+ * records every request it receives.
+ * Plain JavaScript so that it runs under any Node without a build step.
+ */
+const http = require('node:http');
+const { randomBytes } = require('node:crypto');
+
+const ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function brevoLikeId(length = 17) {
+	const bytes = randomBytes(length);
+	let id = '';
+	for (const b of bytes) id += ALPHABET[b % ALPHABET.length];
+	return id;
+}
+
+class ApiError extends Error {
+	constructor(status, code, message) {
+		super(message);
+		this.status = status;
+		this.code = code;
+	}
+}
+
+const isNonEmptyString = (v) => typeof v === 'string' && v.trim() !== '';
+
+/** Brevo rejects "" for a field: optional fields must be left out, not sent empty. */
+function checkOptionalStrings(body, names) {
+	for (const name of names) {
+		if (body[name] !== undefined && !isNonEmptyString(body[name])) {
+			throw new ApiError(400, 'invalid_parameter', `${name} is invalid: expected a non-empty string`);
+		}
+	}
+}
+
+function requireStrings(body, names) {
+	for (const name of names) {
+		if (body[name] === undefined || body[name] === null) {
+			throw new ApiError(400, 'missing_parameter', `${name} is missing`);
+		}
+		if (!isNonEmptyString(body[name])) {
+			throw new ApiError(400, 'invalid_parameter', `${name} is invalid: expected a non-empty string`);
+		}
+	}
+}
+
+/** Either agentId alone, or agentEmail + agentName + receivedFrom together. */
+function checkAgentIdentity(body) {
+	checkOptionalStrings(body, ['agentId', 'agentEmail', 'agentName', 'receivedFrom']);
+	if (body.agentId !== undefined) return;
+	if (body.agentEmail === undefined || body.agentName === undefined || body.receivedFrom === undefined) {
+		throw new ApiError(
+			400,
+			'missing_parameter',
+			'agentId or all of agentEmail, agentName and receivedFrom must be provided',
+		);
+	}
+}
+
+class FakeBrevo {
+	/**
+	 * @param {object} [options]
+	 * @param {string} [options.apiKey] the key every request must carry in `api-key`
+	 * @param {string} [options.partnerKey] when set, every request must also carry it in `partner-key`
+	 * @param {{limit: number, windowMs: number}} [options.quota] fixed-window quota (none by default)
+	 * @param {boolean} [options.record] keep the requests log (default true; benchmarks turn it off)
+	 */
+	constructor(options = {}) {
+		this.apiKey = options.apiKey ?? 'test-api-key';
+		this.partnerKey = options.partnerKey;
+		this.quota = options.quota;
+		this.record = options.record ?? true;
+		/** @type {Array<{method: string, path: string, headers: object, body: any, rawBody: string, at: number}>} */
+		this.requests = [];
+		this.messages = new Map();
+		this.failures = [];
+		this.blockedIp = false;
+		this.requestCount = 0;
+		this.window = { start: 0, used: 0 };
+		this.server = http.createServer((req, res) => this.handle(req, res));
+	}
+
+	/** Starts on 127.0.0.1 (an ephemeral port unless given) and returns the base URL, e.g. http://127.0.0.1:1234/v3 */
+	async start(port = 0) {
+		await new Promise((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, '127.0.0.1', resolve);
+		});
+		this.server.keepAliveTimeout = 1000;
+		return this.baseUrl;
+	}
+
+	get baseUrl() {
+		const { port } = this.server.address();
+		return `http://127.0.0.1:${port}/v3`;
+	}
+
+	async stop() {
+		this.server.closeAllConnections?.();
+		await new Promise((resolve) => this.server.close(() => resolve()));
+	}
+
+	/** The next `count` requests (after authentication) answer with this status/body/headers. */
+	failNext(status, body = { code: 'internal_error', message: 'Internal error' }, { count = 1, headers = {} } = {}) {
+		for (let i = 0; i < count; i++) this.failures.push({ status, body, headers });
+	}
+
+	/** Answer every request as Brevo does for a caller outside the account's Authorised IPs. */
+	blockIp(blocked = true) {
+		this.blockedIp = blocked;
+	}
+
+	/** A visitor's message: it exists, but agents' message routes may not change it. */
+	seedVisitorMessage(visitorId = 'visitor-1', text = 'Hello, where is my order?') {
+		const message = this.store({ type: 'visitor', text, visitorId, isPushed: false });
+		return message.id;
+	}
+
+	clearRequests() {
+		this.requests = [];
+	}
+
+	store(fields) {
+		const message = { id: brevoLikeId(), createdAt: Date.now(), ...fields };
+		this.messages.set(message.id, message);
+		return message;
+	}
+
+	rateLimitHeaders() {
+		if (!this.quota) return {};
+		const now = Date.now();
+		const reset = Math.max(0, Math.ceil((this.window.start + this.quota.windowMs - now) / 1000));
+		return {
+			'x-sib-ratelimit-limit': String(this.quota.limit),
+			'x-sib-ratelimit-remaining': String(Math.max(0, this.quota.limit - this.window.used)),
+			'x-sib-ratelimit-reset': String(reset),
+		};
+	}
+
+	/** Fixed windows that start with the first request after the previous one ended. */
+	takeFromQuota() {
+		if (!this.quota) return true;
+		const now = Date.now();
+		if (now >= this.window.start + this.quota.windowMs) this.window = { start: now, used: 0 };
+		if (this.window.used >= this.quota.limit) return false;
+		this.window.used++;
+		return true;
+	}
+
+	handle(req, res) {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const rawBody = Buffer.concat(chunks).toString('utf8');
+			let entry;
+			this.requestCount++;
+			if (this.record) {
+				entry = { method: req.method, path: req.url, headers: { ...req.headers }, body: undefined, rawBody, at: Date.now() };
+				this.requests.push(entry);
+			}
+			const send = (status, body, headers = {}) => {
+				const payload = body === undefined ? '' : JSON.stringify(body);
+				const allHeaders = { ...this.rateLimitHeaders(), ...headers };
+				if (payload) allHeaders['content-type'] = 'application/json; charset=utf-8';
+				res.writeHead(status, allHeaders);
+				res.end(payload);
+			};
+			try {
+				let body;
+				if (rawBody) {
+					try {
+						body = JSON.parse(rawBody);
+					} catch {
+						throw new ApiError(400, 'bad_request', 'Invalid JSON in request body');
+					}
+				}
+				if (entry) entry.body = body;
+				this.authenticate(req);
+				const failure = this.failures.shift();
+				if (failure) {
+					const payload = typeof failure.body === 'string' ? failure.body : JSON.stringify(failure.body);
+					res.writeHead(failure.status, { ...this.rateLimitHeaders(), ...failure.headers });
+					res.end(payload ?? '');
+					return;
+				}
+				if (!this.takeFromQuota()) {
+					throw new ApiError(429, 'too_many_requests', 'Too many requests');
+				}
+				const { status, body: replyBody } = this.route(req.method, req.url, body ?? {});
+				send(status, replyBody);
+			} catch (error) {
+				if (error instanceof ApiError) {
+					send(error.status, { code: error.code, message: error.message });
+				} else {
+					send(500, { code: 'internal_error', message: String(error && error.message) });
+				}
+			}
+		});
+	}
+
+	authenticate(req) {
+		if (this.blockedIp) {
+			throw new ApiError(
+				401,
+				'unauthorized',
+				'We have detected you are using an unrecognised IP address 203.0.113.7. If you performed this action make sure to add the new IP address in this link: https://app.brevo.com/security/authorised_ips',
+			);
+		}
+		if (req.headers['api-key'] !== this.apiKey) throw new ApiError(401, 'unauthorized', 'Key not found');
+		if (this.partnerKey !== undefined && req.headers['partner-key'] !== this.partnerKey) {
+			throw new ApiError(401, 'unauthorized', 'Partner key not found');
+		}
+	}
+
+	route(method, url, body) {
+		const path = url.split('?')[0];
+		if (!path.startsWith('/v3/')) throw new ApiError(404, 'not_found', 'Invalid URL');
+		// Split the raw path: an encoded "/" (%2F) stays inside its segment, as on Brevo.
+		const segments = path.slice('/v3/'.length).split('/');
+		const [first, second, id, ...rest] = segments;
+		if (first === 'account' && segments.length === 1) {
+			if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', 'Method not allowed');
+			return {
+				status: 200,
+				body: { email: 'sandbox@example.com', firstName: 'Sandbox', lastName: 'Account', companyName: 'Fake Brevo', plan: [{ type: 'free' }] },
+			};
+		}
+		if (first !== 'conversations' || rest.length) throw new ApiError(404, 'not_found', 'Invalid URL');
+		if (second === 'agentOnlinePing' && id === undefined) {
+			if (method !== 'POST') throw new ApiError(405, 'method_not_allowed', 'Method not allowed');
+			checkAgentIdentity(body);
+			return { status: 201, body: undefined };
+		}
+		if (second !== 'messages' && second !== 'pushedMessages') throw new ApiError(404, 'not_found', 'Invalid URL');
+		const pushed = second === 'pushedMessages';
+		if (id === undefined) {
+			if (method !== 'POST') throw new ApiError(405, 'method_not_allowed', 'Method not allowed');
+			return { status: 200, body: pushed ? this.createPushed(body) : this.createAgentMessage(body) };
+		}
+		let messageId;
+		try {
+			messageId = decodeURIComponent(id);
+		} catch {
+			throw new ApiError(400, 'invalid_parameter', 'Invalid message id');
+		}
+		const message = this.messages.get(messageId);
+		if (!message || message.isPushed !== pushed) {
+			throw new ApiError(404, 'document_not_found', 'Message not found');
+		}
+		if (method === 'GET') return { status: 200, body: message };
+		if (message.type !== 'agent') {
+			throw new ApiError(400, 'invalid_parameter', "Only agents' messages can be updated or deleted");
+		}
+		if (method === 'PUT') {
+			requireStrings(body, ['text']);
+			message.text = body.text;
+			return { status: 200, body: message };
+		}
+		if (method === 'DELETE') {
+			this.messages.delete(messageId);
+			return { status: 204, body: undefined };
+		}
+		throw new ApiError(405, 'method_not_allowed', 'Method not allowed');
+	}
+
+	createAgentMessage(body) {
+		requireStrings(body, ['visitorId', 'text']);
+		checkAgentIdentity(body);
+		return this.store({
+			type: 'agent',
+			text: body.text,
+			visitorId: body.visitorId,
+			agentId: body.agentId ?? `dummy-${body.agentEmail}`,
+			agentName: body.agentName ?? 'Agent',
+			isPushed: false,
+			receivedFrom: body.receivedFrom,
+		});
+	}
+
+	createPushed(body) {
+		requireStrings(body, ['visitorId', 'text']);
+		checkOptionalStrings(body, ['agentId', 'groupId']);
+		return this.store({
+			type: 'agent',
+			text: body.text,
+			visitorId: body.visitorId,
+			agentId: body.agentId ?? (body.groupId ? `agent-of-${body.groupId}` : 'random-agent'),
+			agentName: 'Agent',
+			isPushed: true,
+		});
+	}
+}
+
+module.exports = { FakeBrevo };

@@ -1,0 +1,167 @@
+/**
+ * Runs a two-node workflow (manual trigger → Brevo Conversations) through n8n-core's real
+ * WorkflowExecute, so RoutingNode builds and sends every request exactly as in n8n. The only doubles
+ * are the node-type registry and a credentials helper that hands out test credentials and calls
+ * the credential's own authenticate().
+ */
+import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	createRunExecutionData,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { BrevoConversationsApi } from '../../credentials/BrevoConversationsApi.credentials';
+import { BrevoConversations } from '../../nodes/BrevoConversations/BrevoConversations.node';
+
+export const NODE_NAME = 'Brevo Conversations';
+const NODE_TYPE = 'n8n-nodes-brevo-conversations.brevoConversations';
+
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Trigger',
+		name: 'trigger',
+		group: ['trigger'],
+		version: 1,
+		description: '',
+		defaults: {},
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as never;
+
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	private readonly credentialType = new BrevoConversationsApi();
+
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	async getDecrypted() {
+		return structuredClone(this.data);
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) {
+		return await this.credentialType.authenticate(credentials, request);
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	getCredentialsProperties() {
+		return this.credentialType.properties;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by declarative nodes');
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+}
+
+/** The node as n8n's loader prepares it (adds the Request Options settings collection). */
+function loadNodeType(): INodeType {
+	const nodeType = new BrevoConversations();
+	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	return nodeType;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	input: IDataObject[];
+	credentials: ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The node's output items (main output 0) */
+	output: INodeExecutionData[];
+	/** The error that stopped the workflow, as n8n stores it */
+	error: IRun['data']['resultData']['error'];
+}
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const trigger: INode = {
+		id: 'trigger',
+		name: 'Trigger',
+		type: 'test.trigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const node: INode = {
+		id: 'brevo',
+		name: NODE_NAME,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: options.parameters,
+		continueOnFail: options.continueOnFail,
+		credentials: { brevoConversationsApi: { id: 'cred-1', name: 'Brevo Conversations account' } },
+	};
+	const types: Record<string, INodeType> = { 'test.trigger': new ManualTrigger(), [NODE_TYPE]: loadNodeType() };
+	const workflow = new Workflow({
+		id: 'wf-test',
+		nodes: [trigger, node],
+		connections: { Trigger: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes: {
+			getByName: (type) => types[type],
+			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(types[type], version),
+			getKnownTypes: () => ({}),
+		},
+	});
+	// Parameter defaults are filled in as the editor would when saving the workflow.
+	node.parameters =
+		NodeHelpers.getNodeParameters(types[NODE_TYPE].description.properties, node.parameters, true, false, node, types[NODE_TYPE].description) ?? {};
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		hooks: new ExecutionLifecycleHooks('manual', 'exec-test', { nodes: [], connections: {} } as never),
+		variables: {},
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		executionId: 'exec-test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const data = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: trigger, data: { main: [options.input.map((json) => ({ json }))] }, source: null }],
+		},
+	});
+	const run = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	return {
+		run,
+		error: run.data.resultData.error,
+		output: run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? [],
+	};
+}
