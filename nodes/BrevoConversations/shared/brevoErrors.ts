@@ -86,11 +86,11 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 		};
 	}
 	if (statusCode === 404) {
-		const which = messageId === undefined ? 'the requested item' : `a message with ID "${messageId}"`;
+		const which = messageId === undefined ? 'nothing at this address' : `no message with ID "${messageId}"`;
 		return {
 			message: said,
 			code,
-			description: `Brevo has no ${which}. Use the "id" returned by Send, and note that only agents' messages can be read, changed or deleted here; visitors' messages and already deleted ones cannot.${codeNote}`,
+			description: `Brevo found ${which}. Use the "id" returned by Send, and note that only agents' messages can be read, changed or deleted here; visitors' messages and already deleted ones cannot.${codeNote}`,
 		};
 	}
 	if (statusCode === 429) {
