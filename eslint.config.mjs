@@ -1,43 +1,72 @@
-// The n8n verification rule set, applied as strictly as n8n's package scanner: run with
-// --no-inline-config, so eslint-disable comments count for nothing.
+// The n8n verification rule set, at least as strict as n8n's package scanner
+// (@n8n/scan-community-package, scanner/scanner.mjs buildScanConfig). Always run with
+// --no-inline-config: the scanner ignores eslint-disable comments, so must we.
+//
+// Two legs, like the scanner's:
+// - `npm run lint`      the source: package.json, credentials/ and nodes/ (.ts and the codex .json);
+// - `npm run lint:dist` what npm publishes: the built dist/**/*.js and package.json
+//                       (needs `npm run build` first; --no-ignore lifts the dist/ ignore below).
+// test/jest scan.test.ts runs the scanner's own analyzePackage on the source and on the packed tarball.
 import tsParser from '@typescript-eslint/parser';
 import communityNodes from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
 const n8nBase = { 'n8n-nodes-base': n8nNodesBase };
+const { recommended } = communityNodes.configs;
+
+// The scanner applies the community-nodes set to every file it lints, plus no-console.
+const scannerRules = { ...recommended.rules, 'no-console': 'error' };
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'e2e/**', 'bench/**', 'scripts/**', '.cache/**', 'gulpfile.js', 'jest.config.js'] },
 	{
-		files: ['credentials/**/*.ts', 'nodes/**/*.ts'],
+		ignores: ['dist/**', 'node_modules/**', 'test/**', 'e2e/**', 'bench/**', 'scripts/**', 'examples/**', 'docs/**', '.cache/**', '.github/**', 'gulpfile.js', 'jest.config.js', 'eslint.config.mjs', 'package-lock.json'],
+	},
+	{
+		files: ['package.json', 'credentials/**/*.ts', 'nodes/**/*.ts', 'nodes/**/*.json', 'credentials/**/*.json'],
+		// JSON as well: the package.json rules of both plugins walk a TSESTree ObjectExpression, which
+		// @typescript-eslint/parser produces for a .json file (the scanner registers it for **/*.json).
+		// jsonc-eslint-parser yields JSONObjectExpression nodes instead, and every package.json rule
+		// then passes silently — measured: 0 findings on a package.json that breaks 16 rules.
 		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
-		...communityNodes.configs.recommended,
-		rules: { ...communityNodes.configs.recommended.rules },
+		plugins: recommended.plugins,
+		rules: scannerRules,
+	},
+	{
+		files: ['package.json'],
+		plugins: n8nBase,
+		rules: { ...n8nNodesBase.configs.community.rules },
 	},
 	{
 		files: ['credentials/**/*.ts'],
-		languageOptions: { parser: tsParser },
 		plugins: n8nBase,
 		rules: {
 			...n8nNodesBase.configs.credentials.rules,
 			// Main-repository rule: it wants a docs slug, while community credentials must give a full URL
-			// (required by @n8n/community-nodes/credential-documentation-url).
+			// (required by @n8n/community-nodes/credential-documentation-url). The scanner turns it off too.
 			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 			// partnerKey is a secret (Brevo's partner-key header), so it stays masked; the rule's list of
-			// secret-like names has "apikey" but not "partnerkey". A warning only, also in the scanner.
+			// secret-like names has "apikey" but not "partnerkey". A warning in the scanner (which fails
+			// on errors only); off here because this lint fails on warnings too.
 			'@n8n/community-nodes/credential-unnecessary-password': 'off',
 		},
 	},
 	{
 		files: ['nodes/**/*.ts'],
-		languageOptions: { parser: tsParser },
 		plugins: n8nBase,
 		rules: {
 			...n8nNodesBase.configs.nodes.rules,
 			// Both predate NodeConnectionTypes and ask for the string 'main', which the newer
-			// @n8n/community-nodes/node-connection-type-literal rule forbids.
+			// @n8n/community-nodes/node-connection-type-literal rule forbids. The scanner turns both off.
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
+	},
+	{
+		// The published leg: compiled JavaScript, parsed as the scanner parses it (ESLint's default
+		// parser). The n8n-nodes-base node/credential rules are not applied here, as in the scanner:
+		// they no-op on compiled classes and their filename rules expect .ts.
+		files: ['dist/**/*.js'],
+		plugins: recommended.plugins,
+		rules: scannerRules,
 	},
 ];
