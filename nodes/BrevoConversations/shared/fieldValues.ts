@@ -72,9 +72,17 @@ export function toEmailValue(raw: unknown, field: string): string {
 }
 
 /**
- * Percent-encodes one path segment. `encodeURIComponent` leaves `.` alone, so an ID of `..` would
- * be resolved by the URL parser into the parent path and reach another endpoint; dots are encoded too.
+ * Percent-encodes an ID as one path segment, so that it can only ever name that ID.
+ * `encodeURIComponent` leaves `.` alone, and URL parsers treat `.`/`..` (even as `%2E%2E`) as
+ * "this/parent folder", so an ID of `..` would reach `/conversations/` instead: such IDs are refused.
  */
-export function encodePathSegment(id: string): string {
+export function toPathSegment(id: string, field: string): string {
+	if (id === '.' || id === '..') {
+		throw new InvalidFieldError(
+			field,
+			`${field} "${id}" is not a valid ID`,
+			'Brevo IDs are letters and digits, e.g. eYBEm3gq3zc5ayE2g; check what the expression returns',
+		);
+	}
 	return encodeURIComponent(id).replace(/\./g, '%2E');
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { readAgentIdentity } from './agentIdentity';
-import { encodePathSegment } from './fieldValues';
+import { toPathSegment } from './fieldValues';
+import { toInputError } from './itemErrors';
 import { readRequiredId, readText } from './readParameters';
 
 /**
@@ -53,7 +54,11 @@ export async function addMessageIdToPath(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const messageId = readRequiredId(this, 'messageId', 'Message ID');
-	requestOptions.url = `${requestOptions.url}/${encodePathSegment(messageId)}`;
+	try {
+		requestOptions.url = `${requestOptions.url}/${toPathSegment(messageId, 'Message ID')}`;
+	} catch (error) {
+		throw toInputError(this, error);
+	}
 	return requestOptions;
 }
 
