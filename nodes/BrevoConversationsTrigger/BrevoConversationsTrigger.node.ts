@@ -1,0 +1,74 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { triggerProperties } from './properties';
+import { handleWebhookRequest } from './shared/handleWebhookRequest';
+import { activationProblem, readTriggerSettings } from './shared/triggerSettings';
+
+/** The part of n8n's response object used here (express's Response is a ServerResponse). */
+interface ResponseWriter {
+	writeHead(status: number, headers: Record<string, string>): unknown;
+	end(body: string): unknown;
+}
+
+function respondJson(res: ResponseWriter, status: number, body: IDataObject): void {
+	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+	res.end(JSON.stringify(body));
+}
+
+export class BrevoConversationsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Brevo Conversations Trigger',
+		name: 'brevoConversationsTrigger',
+		icon: { light: 'file:brevoConversations.svg', dark: 'file:brevoConversations.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Events: " + $parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when Brevo Conversations reports a chat event',
+		eventTriggerDescription: 'Waiting for Brevo Conversations to call the Test URL',
+		activationMessage: 'Brevo Conversations webhooks sent to the Production URL now start this workflow.',
+		defaults: { name: 'Brevo Conversations Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: triggerProperties,
+	};
+
+	// Brevo registers webhooks only in its UI, so there is nothing to create or delete remotely:
+	// activation checks the settings the URL's protection depends on instead.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const problem = activationProblem(this);
+				if (problem) throw new NodeOperationError(this.getNode(), problem.message, { description: problem.description });
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const outcome = handleWebhookRequest(
+			{ body: this.getBodyData(), query: this.getQueryData() },
+			readTriggerSettings(this),
+		);
+		if (outcome.action === 'reject') {
+			respondJson(this.getResponseObject() as ResponseWriter, outcome.status, outcome.body);
+			return { noWebhookResponse: true };
+		}
+		if (outcome.action === 'ignore') return { webhookResponse: outcome.body };
+		return { workflowData: [this.helpers.returnJsonArray(outcome.json)] };
+	}
+}

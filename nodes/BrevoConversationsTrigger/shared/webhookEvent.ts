@@ -1,0 +1,43 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * The events Brevo Conversations posts to a webhook, by `eventName`. Brevo adds fields over time,
+ * so an event is kept as an open object: only the fields this node reads are named.
+ */
+export const BREVO_EVENT_NAMES = ['conversationStarted', 'conversationFragment', 'conversationTranscript'] as const;
+
+export type BrevoEventName = (typeof BREVO_EVENT_NAMES)[number];
+
+export interface BrevoWebhookEvent extends IDataObject {
+	eventName: string;
+}
+
+export function isRecord(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The request body as a Brevo event, or `undefined` when it cannot be one: not a JSON object (n8n
+ * hands over a string or a Buffer for other content types), or no non-empty `eventName`.
+ */
+export function parseWebhookEvent(body: unknown): BrevoWebhookEvent | undefined {
+	if (!isRecord(body)) return undefined;
+	const { eventName } = body;
+	if (typeof eventName !== 'string' || eventName.trim() === '') return undefined;
+	return body as BrevoWebhookEvent;
+}
+
+/** The message objects of an event: `message` for conversationStarted, `messages[]` for the others. */
+export function eventMessages(event: IDataObject): IDataObject[] {
+	if (Array.isArray(event.messages)) return event.messages.filter(isRecord);
+	return isRecord(event.message) ? [event.message] : [];
+}
+
+export function stringField(source: unknown, key: string): string | undefined {
+	if (!isRecord(source)) return undefined;
+	const value = source[key];
+	if (typeof value === 'string' && value !== '') return value;
+	// Brevo IDs are strings, but a number is still usable as one.
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
