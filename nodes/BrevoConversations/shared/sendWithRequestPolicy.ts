@@ -37,14 +37,16 @@ function withoutRequestDetails(ctx: IExecutePaginationFunctions, error: unknown)
 	const original = error as { message?: string; description?: string | null; httpCode?: string | null };
 	const message = original.message || 'The request to Brevo failed';
 	const itemIndex = ctx.getItemIndex();
-	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
-		message: message.endsWith(']') ? message : withItemIndex(message, itemIndex),
+	const safe = new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 		description:
 			(original.description ? `${original.description}. ` : '') +
 			'The request was not retried automatically: Brevo has no idempotency key, so a retried send could post the message twice. Check the Base URL in the credential and that n8n can reach Brevo.',
 		httpCode: original.httpCode ?? undefined,
 		itemIndex,
 	});
+	// n8n rewrites known network errors (ECONNREFUSED…) into plain words; the item index goes last.
+	if (!safe.message.endsWith(']')) safe.message = withItemIndex(safe.message, itemIndex);
+	return safe;
 }
 
 /**
