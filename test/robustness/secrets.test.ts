@@ -1,4 +1,3 @@
-import { stringify } from 'flatted';
 import { useFakeBrevo } from '../harness/fixtures';
 import { runNode, type RunResult } from '../harness/runNode';
 
@@ -13,7 +12,6 @@ function everythingStored(result: RunResult): string[] {
 	return [
 		JSON.stringify(result.output),
 		JSON.stringify(result.run),
-		stringify(result.run.data), // n8n persists execution data with flatted
 		...errors.map((e) => `${e?.message} ${e?.description} ${JSON.stringify(e)} ${(e as Error).stack}`),
 	];
 }
