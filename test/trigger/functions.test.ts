@@ -1,0 +1,240 @@
+/** The trigger's named functions, one by one. */
+import type { IHookFunctions, INode } from 'n8n-workflow';
+import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
+import { isEcho, parseReceivedFromList, removeEchoes } from '../../nodes/BrevoConversationsTrigger/shared/echoFilter';
+import { handleWebhookRequest, type TriggerSettings } from '../../nodes/BrevoConversationsTrigger/shared/handleWebhookRequest';
+import { newestMessage, simplifyEvent, visitorEmail } from '../../nodes/BrevoConversationsTrigger/shared/simplifyEvent';
+import { activationProblem } from '../../nodes/BrevoConversationsTrigger/shared/triggerSettings';
+import { eventMessages, parseWebhookEvent } from '../../nodes/BrevoConversationsTrigger/shared/webhookEvent';
+import { checkToken, constantTimeEquals, readToken, secretProblem } from '../../nodes/BrevoConversationsTrigger/shared/webhookSecret';
+import { agentMessage, conversationFragment, conversationStarted, conversationTranscript, visitorMessage, VISITOR_ID } from './brevoEvents';
+
+const SECRET = 'Zq4uT9v1xW7yB2nM5kP8';
+
+describe('constantTimeEquals', () => {
+	it.each([
+		['abc', 'abc', true],
+		['', '', true],
+		['abc', 'abd', false],
+		['ab', 'abc', false],
+		['abcd', 'abc', false],
+		['', 'abc', false],
+		['abc', '', false],
+		['ABC', 'abc', false],
+		// Same length, difference only in the last character
+		[`${SECRET.slice(0, -1)}9`, SECRET, false],
+	])('%j vs %j → %s', (provided, expected, equal) => {
+		expect(constantTimeEquals(provided, expected)).toBe(equal);
+	});
+
+	it('agrees with === on random strings', () => {
+		const alphabet = 'ab\u00e9\u{1F600}';
+		const random = () => Array.from({ length: Math.floor(Math.random() * 4) }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+		for (let i = 0; i < 500; i++) {
+			const a = random();
+			const b = random();
+			expect(constantTimeEquals(a, b)).toBe(a === b);
+		}
+	});
+});
+
+describe('readToken and checkToken', () => {
+	it('reads a single string token only', () => {
+		expect(readToken({ token: 'abc' })).toBe('abc');
+		expect(readToken({ token: ['abc', 'abc'] })).toBeUndefined();
+		expect(readToken({ token: '' })).toBeUndefined();
+		expect(readToken({ Token: 'abc' })).toBeUndefined();
+		expect(readToken(undefined)).toBeUndefined();
+		expect(readToken('token=abc')).toBeUndefined();
+	});
+
+	it('says why a token is refused', () => {
+		expect(checkToken(SECRET, SECRET)).toBe('ok');
+		expect(checkToken(undefined, SECRET)).toBe('missing');
+		expect(checkToken('wrong-token-wrong-token', SECRET)).toBe('wrong');
+		expect(checkToken('', '')).toBe('notConfigured');
+		expect(checkToken(undefined, undefined)).toBe('notConfigured');
+		expect(checkToken('short', 'short')).toBe('notConfigured');
+	});
+});
+
+describe('secretProblem', () => {
+	it('accepts a long URL-safe secret', () => {
+		expect(secretProblem(SECRET)).toBeUndefined();
+		expect(secretProblem('a'.repeat(16))).toBeUndefined();
+	});
+
+	it.each([
+		['empty', ''],
+		['not a string', 1234567890123456789],
+		['15 characters', 'a'.repeat(15)],
+		['characters that need URL escaping', 'abcdefgh&token=ijklmnop'],
+		['spaces', 'abcdefgh ijklmnopq'],
+	])('refuses a secret that is %s', (_name, secret) => {
+		expect(secretProblem(secret)).toEqual(expect.any(String));
+	});
+});
+
+describe('parseWebhookEvent and eventMessages', () => {
+	it('accepts objects with a non-empty eventName', () => {
+		const body = conversationStarted();
+		expect(parseWebhookEvent(body)).toBe(body);
+		expect(parseWebhookEvent({ eventName: 'somethingNew' })).toEqual({ eventName: 'somethingNew' });
+	});
+
+	it.each([[null], [undefined], ['text'], [[{ eventName: 'x' }]], [{}], [{ eventName: '' }], [{ eventName: 1 }], [Buffer.from('{}')]])(
+		'refuses %p',
+		(body) => {
+			expect(parseWebhookEvent(body)).toBeUndefined();
+		},
+	);
+
+	it('finds the messages of every event shape', () => {
+		expect(eventMessages(conversationStarted())).toHaveLength(1);
+		expect(eventMessages(conversationFragment([visitorMessage('a', 'x', 1), visitorMessage('b', 'y', 2)]))).toHaveLength(2);
+		expect(eventMessages({ eventName: 'x', messages: [null, 'junk', { id: 'm' }] })).toEqual([{ id: 'm' }]);
+		expect(eventMessages({ eventName: 'x' })).toEqual([]);
+	});
+});
+
+describe('echo filter functions', () => {
+	const echo = agentMessage('e', 'bot', 1, { receivedFrom: 'bot' });
+
+	it('parses the comma-separated list', () => {
+		expect(parseReceivedFromList(' bot , crm,, ')).toEqual(['bot', 'crm']);
+		expect(parseReceivedFromList('')).toEqual([]);
+		expect(parseReceivedFromList(undefined)).toEqual([]);
+	});
+
+	it('matches receivedFrom exactly (after trimming)', () => {
+		expect(isEcho(echo, ['bot'])).toBe(true);
+		expect(isEcho({ ...echo, receivedFrom: ' bot ' }, ['bot'])).toBe(true);
+		expect(isEcho({ ...echo, receivedFrom: 'bot2' }, ['bot'])).toBe(false);
+		expect(isEcho({ ...echo, receivedFrom: 'Bot' }, ['bot'])).toBe(false);
+		expect(isEcho(visitorMessage('v', 'hi', 1), ['bot'])).toBe(false);
+	});
+
+	it('returns the very same event when nothing is removed', () => {
+		const event = parseWebhookEvent(conversationFragment([visitorMessage('v', 'hi', 1)]))!;
+		expect(removeEchoes(event, ['bot'])).toBe(event);
+		expect(removeEchoes(event, [])).toBe(event);
+	});
+
+	it('does not change the event it was given when removing messages', () => {
+		const event = parseWebhookEvent(conversationFragment([visitorMessage('v', 'hi', 1), echo]))!;
+		const kept = removeEchoes(event, ['bot']);
+		expect(kept?.messages).toHaveLength(1);
+		expect(event.messages).toHaveLength(2);
+	});
+
+	it('keeps a fragment that had no messages at all', () => {
+		const event = parseWebhookEvent(conversationFragment([]))!;
+		expect(removeEchoes(event, ['bot'])).toBe(event);
+	});
+
+	it('ignores a started conversation and an echo-only fragment, keeps a transcript', () => {
+		expect(removeEchoes(parseWebhookEvent(conversationStarted(echo))!, ['bot'])).toBeUndefined();
+		expect(removeEchoes(parseWebhookEvent(conversationFragment([echo]))!, ['bot'])).toBeUndefined();
+		const transcript = parseWebhookEvent(conversationTranscript([echo]))!;
+		expect(removeEchoes(transcript, ['bot'])).toBe(transcript);
+	});
+});
+
+describe('simplify functions', () => {
+	it('picks the newest message of a type by createdAt, later in the list on ties', () => {
+		const messages = [visitorMessage('a', '', 5), visitorMessage('b', '', 9), agentMessage('c', '', 20), visitorMessage('d', '', 9)];
+		expect(newestMessage(messages, 'visitor')?.id).toBe('d');
+		expect(newestMessage(messages, 'agent')?.id).toBe('c');
+		expect(newestMessage([], 'visitor')).toBeUndefined();
+	});
+
+	it('finds the visitor email in any attribute map, whatever the key case', () => {
+		expect(visitorEmail({ contactAttributes: { EMAIL: 'a@example.com' } })).toBe('a@example.com');
+		expect(visitorEmail({ attributes: { email: ' b@example.com ' } })).toBe('b@example.com');
+		expect(visitorEmail({ integrationAttributes: { Email: 'c@example.com' } })).toBe('c@example.com');
+		expect(visitorEmail({ contactAttributes: { EMAIL: 'not an email' } })).toBeUndefined();
+		expect(visitorEmail({ contactAttributes: { EMAIL_OPTIN: 'x@example.com' } })).toBeUndefined();
+		expect(visitorEmail(undefined)).toBeUndefined();
+	});
+
+	it('leaves out what Brevo did not send', () => {
+		const simplified = simplifyEvent({ eventName: 'conversationFragment', conversationId: 'c1', messages: [], visitor: { id: 'v1' } });
+		expect(simplified).toEqual({ eventName: 'conversationFragment', conversationId: 'c1', visitorId: 'v1' });
+		expect(Object.keys(simplified)).not.toContain('visitorName');
+	});
+
+	it('takes the agent of a conversation an agent started', () => {
+		const started = { ...conversationStarted(agentMessage('m', 'Hello from us', 1)), agent: { id: 'ag1', name: 'Julia', email: 'j@example.com' } };
+		const simplified = simplifyEvent(parseWebhookEvent(started)!);
+		expect(simplified).toMatchObject({ agentId: 'ag1', agentName: 'Julia', visitorId: VISITOR_ID });
+		// The only message is the agent's: there is no visitor message text to answer.
+		expect(simplified.messageText).toBeUndefined();
+	});
+
+	it('falls back to the listed agents when no agent wrote in the fragment', () => {
+		const simplified = simplifyEvent(parseWebhookEvent(conversationFragment([visitorMessage('v', 'hi', 1)]))!);
+		expect(simplified).toMatchObject({ agentId: 'bnRzp4CioKudG4aHm', agentName: 'Julia', messageText: 'hi' });
+	});
+});
+
+describe('handleWebhookRequest', () => {
+	const settings: TriggerSettings = { events: ['conversationFragment'], secret: SECRET, ignoredReceivedFrom: ['bot'], simplify: false };
+	const fragment = conversationFragment([visitorMessage('v', 'hi', 1)]);
+
+	it('rejects, ignores or starts', () => {
+		expect(handleWebhookRequest({ body: fragment, query: {} }, settings)).toMatchObject({ action: 'reject', status: 401 });
+		expect(handleWebhookRequest({ body: fragment, query: { token: 'x' } }, settings)).toMatchObject({ action: 'reject', status: 403 });
+		expect(handleWebhookRequest({ body: 'x', query: { token: SECRET } }, settings)).toMatchObject({ action: 'reject', status: 400 });
+		expect(handleWebhookRequest({ body: conversationStarted(), query: { token: SECRET } }, settings)).toMatchObject({ action: 'ignore' });
+		expect(handleWebhookRequest({ body: fragment, query: { token: SECRET } }, settings)).toEqual({ action: 'start', json: fragment });
+	});
+
+	it('simplifies when asked', () => {
+		const outcome = handleWebhookRequest({ body: fragment, query: { token: SECRET } }, { ...settings, simplify: true });
+		expect(outcome).toMatchObject({ action: 'start', json: { visitorId: VISITOR_ID, messageText: 'hi' } });
+	});
+});
+
+describe('the node description and activation', () => {
+	const trigger = new BrevoConversationsTrigger();
+
+	function hookContext(parameters: Record<string, unknown>): IHookFunctions {
+		const node = { name: 'Brevo Conversations Trigger' } as INode;
+		return {
+			getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+			getNode: () => node,
+		} as unknown as IHookFunctions;
+	}
+
+	it('listens for POST on the path the README documents', () => {
+		expect(trigger.description.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
+		expect(trigger.description.name).toBe('brevoConversationsTrigger');
+		expect(trigger.description.properties.map((p) => p.name)).toEqual(['setupNotice', 'events', 'secret', 'simplify', 'options']);
+	});
+
+	it('offers exactly the three Brevo events', () => {
+		const events = trigger.description.properties.find((p) => p.name === 'events');
+		expect(events?.options?.map((o) => ('value' in o ? o.value : undefined)).sort()).toEqual([
+			'conversationFragment',
+			'conversationStarted',
+			'conversationTranscript',
+		]);
+	});
+
+	it('activates with a good secret and an event, and has nothing to delete', async () => {
+		const ctx = hookContext({ secret: SECRET, events: ['conversationStarted'] });
+		expect(activationProblem(ctx)).toBeUndefined();
+		await expect(trigger.webhookMethods.default.checkExists.call(ctx)).resolves.toBe(false);
+		await expect(trigger.webhookMethods.default.create.call(ctx)).resolves.toBe(true);
+		await expect(trigger.webhookMethods.default.delete.call(ctx)).resolves.toBe(true);
+	});
+
+	it.each([
+		[{ secret: '', events: ['conversationStarted'] }, 'No Secret is set'],
+		[{ secret: 'short', events: ['conversationStarted'] }, 'The Secret has 5 characters; use at least 16'],
+		[{ secret: SECRET, events: [] }, 'No event is selected'],
+	])('refuses to activate with %j', async (parameters, message) => {
+		const ctx = hookContext(parameters);
+		await expect(trigger.webhookMethods.default.create.call(ctx)).rejects.toThrow(message);
+	});
+});

@@ -1,0 +1,186 @@
+/**
+ * Serves the Brevo Conversations Trigger on 127.0.0.1 the way n8n's webhook server does, minus
+ * express: each POST becomes a real http.IncomingMessage with `body` and `query` attached, n8n-core's
+ * real WebhookContext wraps it (getBodyData, getQueryData, getNodeParameter with the saved
+ * parameters, getResponseObject = the real http.ServerResponse), the node's own webhook() runs, and
+ * its result is answered like n8n's handleImmediateWebhookResponse (cli/src/webhooks/webhook-helpers.ts):
+ * - noWebhookResponse: the node already wrote the response;
+ * - no workflowData: 200 with webhookResponse, or {"message":"Webhook call received"};
+ * - workflowData: the workflow starts (recorded in `started`), 200 {"message":"Workflow was started"}.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebhookContext } from 'n8n-core';
+import {
+	NodeHelpers,
+	Workflow,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type IWebhookData,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
+
+export const TRIGGER_TYPE = 'n8n-nodes-brevo-conversations.brevoConversationsTrigger';
+export const WEBHOOK_ID = '5b0f3c52-7a8e-4f7e-9d1a-2c6b1e0f9a11';
+
+export interface Reply {
+	status: number;
+	body: unknown;
+}
+
+/** The trigger node as saved by the editor: parameter defaults filled in. */
+export function savedTriggerNode(parameters: INodeParameters, nodeType: INodeType = new BrevoConversationsTrigger()): INode {
+	const node: INode = {
+		id: 'trigger',
+		name: 'Brevo Conversations Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: WEBHOOK_ID,
+		parameters,
+	};
+	node.parameters =
+		NodeHelpers.getNodeParameters(nodeType.description.properties, parameters, true, false, node, nodeType.description) ?? {};
+	return node;
+}
+
+function parseQuery(url: string): Record<string, string | string[]> {
+	const query: Record<string, string | string[]> = {};
+	for (const [key, value] of new URL(url, 'http://127.0.0.1').searchParams) {
+		const previous = query[key];
+		// Like express's query parser: a repeated key becomes an array.
+		query[key] = previous === undefined ? value : ([] as string[]).concat(previous, value);
+	}
+	return query;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	const raw = Buffer.concat(chunks).toString('utf8');
+	if (!(req.headers['content-type'] ?? '').includes('json') || raw === '') return raw;
+	try {
+		return JSON.parse(raw);
+	} catch {
+		// n8n refuses unparsable JSON itself; handing the text on checks the node refuses it too.
+		return raw;
+	}
+}
+
+export class TriggerWebhookServer {
+	readonly started: INodeExecutionData[][][] = [];
+
+	private server?: Server;
+
+	private readonly nodeType = new BrevoConversationsTrigger();
+
+	private node: INode = savedTriggerNode({});
+
+	private workflow = this.buildWorkflow();
+
+	url = '';
+
+	/** Sets the node's parameters, as if the user edited and saved the workflow. */
+	configure(parameters: INodeParameters): void {
+		this.node = savedTriggerNode(parameters, this.nodeType);
+		this.workflow = this.buildWorkflow();
+		this.started.length = 0;
+	}
+
+	private buildWorkflow(): Workflow {
+		const nodeType = this.nodeType;
+		return new Workflow({
+			id: 'wf-trigger-test',
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: {
+				getByName: () => nodeType,
+				getByNameAndVersion: () => nodeType,
+				getKnownTypes: () => ({}),
+			},
+		});
+	}
+
+	async start(): Promise<string> {
+		this.server = createServer((req, res) => {
+			this.handle(req, res).catch((error: unknown) => {
+				res.writeHead(500, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ harnessError: String(error) }));
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		const { port } = this.server.address() as AddressInfo;
+		this.url = `http://127.0.0.1:${port}/webhook/${WEBHOOK_ID}/webhook`;
+		return this.url;
+	}
+
+	async stop(): Promise<void> {
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const request = Object.assign(req, { body: await readBody(req), query: parseQuery(req.url ?? '/') });
+		const additionalData = {
+			httpRequest: request,
+			httpResponse: res,
+			variables: {},
+			executionId: undefined,
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		} as unknown as IWorkflowExecuteAdditionalData;
+		const webhookDescription = this.nodeType.description.webhooks![0];
+		const webhookData: IWebhookData = {
+			httpMethod: 'POST',
+			node: this.node.name,
+			path: `${WEBHOOK_ID}/${webhookDescription.path}`,
+			webhookDescription,
+			workflowId: this.workflow.id,
+			workflowExecuteAdditionalData: additionalData,
+			webhookId: WEBHOOK_ID,
+		};
+		const context = new WebhookContext(this.workflow, this.node, additionalData, 'webhook', webhookData, [], null);
+		const result = await this.nodeType.webhook.call(context);
+
+		if (result.noWebhookResponse === true) {
+			if (!res.writableEnded) throw new Error('noWebhookResponse without a response written');
+			return;
+		}
+		if (res.headersSent) throw new Error('the node wrote a response but did not say so');
+		if (result.workflowData !== undefined) this.started.push(result.workflowData);
+		const body =
+			result.workflowData !== undefined
+				? { message: 'Workflow was started' }
+				: (result.webhookResponse ?? { message: 'Webhook call received' });
+		res.writeHead(200, { 'Content-Type': 'application/json' });
+		res.end(JSON.stringify(body));
+	}
+
+	/** POSTs like Brevo: JSON unless `raw` says otherwise. */
+	async post(body: unknown, options: { token?: string; query?: string; raw?: string; contentType?: string } = {}): Promise<Reply> {
+		const query = options.query ?? (options.token === undefined ? '' : `?token=${encodeURIComponent(options.token)}`);
+		const response = await fetch(this.url + query, {
+			method: 'POST',
+			headers: { 'Content-Type': options.contentType ?? 'application/json' },
+			body: options.raw ?? JSON.stringify(body),
+		});
+		const text = await response.text();
+		let parsed: unknown = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// not JSON; keep the text
+		}
+		return { status: response.status, body: parsed };
+	}
+
+	/** The items of the last started execution (main output 0). */
+	lastItems(): INodeExecutionData[] {
+		const last = this.started[this.started.length - 1];
+		if (!last) throw new Error('no workflow was started');
+		return last[0];
+	}
+}
