@@ -5,7 +5,7 @@ const credential = new BrevoConversationsApi();
 describe('BrevoConversationsApi.authenticate', () => {
 	test('adds api-key, no partner-key when empty or blank, and points at the base URL', async () => {
 		for (const partnerKey of [undefined, '', '   ']) {
-			const out = await credential.authenticate({ apiKey: 'k', partnerKey, baseUrl: 'https://api.sendinblue.com/v3/' }, { url: '/account', headers: { Accept: 'application/json' } });
+			const out = await credential.authenticate({ apiKey: 'k', ...(partnerKey === undefined ? {} : { partnerKey }), baseUrl: 'https://api.sendinblue.com/v3/' }, { url: '/account', headers: { Accept: 'application/json' } });
 			expect(out.headers).toEqual({ Accept: 'application/json', 'api-key': 'k' });
 			expect(out.baseURL).toBe('https://api.sendinblue.com/v3');
 		}

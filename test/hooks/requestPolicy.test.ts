@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { DEFAULT_REQUEST_POLICY, requestPolicyOptions, toRequestPolicy } from '../../nodes/BrevoConversations/shared/requestPolicy';
 
 test('defaults: wait up to 120 s on a 429, 5 requests in flight', () => {
@@ -6,7 +7,7 @@ test('defaults: wait up to 120 s on a 429, 5 requests in flight', () => {
 });
 
 test("the editor's defaults are the same as the code's", () => {
-	const defaults = Object.fromEntries((requestPolicyOptions.options as Array<{ name: string; default: unknown }>).map((o) => [o.name, o.default]));
+	const defaults = Object.fromEntries((requestPolicyOptions.options as Array<{ name: string; default: unknown }>).map((o) => [o.name, o.default])) as IDataObject;
 	expect(toRequestPolicy(defaults)).toEqual(DEFAULT_REQUEST_POLICY);
 });
 

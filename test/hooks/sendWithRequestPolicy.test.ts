@@ -43,7 +43,7 @@ test('Fail, or a wait beyond Max Wait, rethrows the 429 without sending again', 
 	expect(failing.calls).toHaveLength(1);
 
 	const tooLong = contextAnswering({ maxWait: 5 }, [rateLimited(6), ok]);
-	const error = await sendWithRequestPolicy.call(tooLong.ctx, { options: {} } as never).catch((e: NodeApiError) => e);
+	const error = await sendWithRequestPolicy.call(tooLong.ctx, { options: {} } as never).catch((e: NodeApiError) => e) as NodeApiError;
 	expect(error.description).toMatch(/^Waited 0 s of the 5 s allowed/);
 	expect(tooLong.calls).toHaveLength(1);
 });
@@ -56,7 +56,7 @@ test('5xx and network errors are never retried, and lose their request details',
 
 	const axiosLike = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { config: { headers: { 'api-key': 'secret' } } });
 	const network = contextAnswering({}, [new NodeApiError(fakeNode, axiosLike as never), ok]);
-	const error = await sendWithRequestPolicy.call(network.ctx, { options: {} } as never).catch((e: NodeApiError) => e);
+	const error = await sendWithRequestPolicy.call(network.ctx, { options: {} } as never).catch((e: NodeApiError) => e) as NodeApiError;
 	expect(network.calls).toHaveLength(1);
 	expect(error.cause).toBeUndefined();
 	expect(JSON.stringify(error)).not.toContain('secret');

@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { useFakeBrevo } from '../harness/fixtures';
 import { runNode } from '../harness/runNode';
 
@@ -6,7 +7,7 @@ const brevo = useFakeBrevo();
 const automatedSend = { resource: 'automatedMessage', operation: 'send', visitorId: '={{ $json.visitorId }}', text: '={{ $json.text }}' };
 
 /** Runs one item that must be refused before any request is sent. */
-async function expectRefused(parameters: Record<string, unknown>, input: Record<string, unknown>, message: string) {
+async function expectRefused(parameters: Record<string, unknown>, input: IDataObject, message: string) {
 	const { error, output } = await runNode({ parameters: parameters as never, input: [input], credentials: brevo.credentials });
 	expect(error?.message).toBe(message);
 	expect(output).toEqual([]);
