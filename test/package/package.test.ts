@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const REPOSITORY = 'n8n-nodes-brevo-conversations/n8n-nodes-brevo-conversations';
@@ -73,15 +73,15 @@ describe('the packed tarball', () => {
 		expect(registered.length).toBeGreaterThanOrEqual(2);
 		for (const path of registered) {
 			expect(packedFiles).toContain(path);
-			const exported = require(join(unpacked, path)) as Record<string, new () => any>;
-			for (const Exported of Object.values(exported)) {
-				if (typeof Exported !== 'function') continue;
-				const instance = new Exported();
-				const icon = instance.description?.icon ?? instance.icon;
-				expect(icon).toEqual({ light: expect.stringMatching(/^file:.+\.svg$/), dark: expect.stringMatching(/^file:.+\.dark\.svg$/) });
-				for (const file of [icon.light, icon.dark]) {
-					expect(packedFiles).toContain(join(dirname(path), file.slice('file:'.length)));
-				}
+			// n8n's loader takes the class named like the file: dist/x/Foo.node.js → Foo.
+			const className = basename(path).split('.')[0];
+			const Exported = (require(join(unpacked, path)) as Record<string, new () => any>)[className];
+			expect(typeof Exported).toBe('function');
+			const instance = new Exported();
+			const icon = instance.description?.icon ?? instance.icon;
+			expect(icon).toEqual({ light: expect.stringMatching(/^file:.+\.svg$/), dark: expect.stringMatching(/^file:.+\.dark\.svg$/) });
+			for (const file of [icon.light, icon.dark]) {
+				expect(packedFiles).toContain(join(dirname(path), file.slice('file:'.length)));
 			}
 			if (path.endsWith('.node.js')) expect(packedFiles).toContain(path.replace(/\.js$/, '.json'));
 		}
