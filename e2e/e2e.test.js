@@ -1,0 +1,359 @@
+'use strict';
+/**
+ * End-to-end: the packed package installed as a community package in a real n8n (2.40.7 on Node 24
+ * by default; E2E_RUNTIME=2.8.4 for n8n 2.8.4 on Node 20), every operation, the examples,
+ * Continue On Fail and a wrong API key, against the fake Brevo server on 127.0.0.1.
+ *
+ *   npm run test:e2e            (first run installs n8n into .cache/: ≈ 5 min; later ≈ 1 min)
+ *
+ * One n8n process runs all workflows (`n8n execute-batch`), so setup happens once in `before` and
+ * each test asserts on n8n's output items and on the requests the fake server recorded.
+ */
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { after, before, describe, test } = require('node:test');
+const { FakeBrevo } = require('../test/fake-brevo/server');
+const { ensureRuntime } = require('./runtime');
+const { freePort, installPackage, n8nEnv, packPackage, runN8n, runN8nOk } = require('./n8n');
+const { NODE_TYPE, itemsWorkflow, runnableExample, singleNodeWorkflow } = require('./workflows');
+
+const API_KEY = 'xkeysib-e2e-0123456789';
+const GOOD = 'brevoStartCred01'; // the credential ID the examples name
+const BAD = 'e2eBadKeyCred001';
+const good = { credentialId: GOOD };
+const continueOnFail = { credentialId: GOOD, onError: 'continueRegularOutput' };
+
+const fake = new FakeBrevo({ apiKey: API_KEY });
+const state = { batch: undefined, snapshots: '', runtime: undefined, n8nVersion: '' };
+
+/** Messages that exist before the run, with fixed IDs the workflows name. */
+const SEEDED = {
+	msgGet: { type: 'agent', text: 'Seeded agent message', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
+	msgUpd: { type: 'agent', text: 'Before the update', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
+	msgDel: { type: 'agent', text: 'To be deleted', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
+	pushGet: { type: 'agent', text: 'Seeded pushed message', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: true },
+	pushUpd: { type: 'agent', text: 'Pushed, before the update', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: true },
+	pushDel: { type: 'agent', text: 'Pushed, to be deleted', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: true },
+	cofA: { type: 'agent', text: 'First of three', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
+	cofB: { type: 'agent', text: 'Third of three', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
+};
+const seededId = (key) => `e2eSeed${key}`.padEnd(16, '0');
+const MISSING_ID = 'e2eNoSuchMessage';
+
+/** id → workflow; IDs need a digit (execute-batch filters on /\d+/). */
+const WORKFLOWS = {
+	e2eMessageSend01: singleNodeWorkflow(
+		'e2eMessageSend01',
+		{ resource: 'message', operation: 'send', visitorId: 'e2e-visitor-send', text: 'Hello from n8n e2e', identifyAgentBy: 'id', agentId: 'e2e-agent-1' },
+		good,
+	),
+	e2eMessageGet001: singleNodeWorkflow('e2eMessageGet001', { resource: 'message', operation: 'get', messageId: seededId('msgGet') }, good),
+	e2eMessageUpd001: singleNodeWorkflow(
+		'e2eMessageUpd001',
+		{ resource: 'message', operation: 'update', messageId: seededId('msgUpd'), text: 'After the update' },
+		good,
+	),
+	e2eMessageDel001: singleNodeWorkflow('e2eMessageDel001', { resource: 'message', operation: 'delete', messageId: seededId('msgDel') }, good),
+	e2eAutoMsgSend01: singleNodeWorkflow(
+		'e2eAutoMsgSend01',
+		{ resource: 'automatedMessage', operation: 'send', visitorId: 'e2e-visitor-push', text: 'Your order shipped', sender: 'group', groupId: 'e2e-group-1' },
+		good,
+	),
+	e2eAutoMsgGet001: singleNodeWorkflow('e2eAutoMsgGet001', { resource: 'automatedMessage', operation: 'get', messageId: seededId('pushGet') }, good),
+	e2eAutoMsgUpd001: singleNodeWorkflow(
+		'e2eAutoMsgUpd001',
+		{ resource: 'automatedMessage', operation: 'update', messageId: seededId('pushUpd'), text: 'Pushed, after the update' },
+		good,
+	),
+	e2eAutoMsgDel001: singleNodeWorkflow('e2eAutoMsgDel001', { resource: 'automatedMessage', operation: 'delete', messageId: seededId('pushDel') }, good),
+	e2eAgentOnline01: singleNodeWorkflow(
+		'e2eAgentOnline01',
+		{ resource: 'agent', operation: 'setOnline', identifyAgentBy: 'id', agentId: 'e2e-agent-online' },
+		good,
+	),
+	e2eContOnFail001: itemsWorkflow(
+		'e2eContOnFail001',
+		[{ messageId: seededId('cofA') }, { messageId: MISSING_ID }, { messageId: seededId('cofB') }],
+		{ resource: 'message', operation: 'get', messageId: '={{ $json.messageId }}' },
+		continueOnFail,
+	),
+	e2eBadApiKey0001: singleNodeWorkflow(
+		'e2eBadApiKey0001',
+		{ resource: 'agent', operation: 'setOnline', identifyAgentBy: 'id', agentId: 'e2e-agent-badkey' },
+		{ credentialId: BAD },
+	),
+	e2eBadApiKeyCof1: singleNodeWorkflow(
+		'e2eBadApiKeyCof1',
+		{ resource: 'agent', operation: 'setOnline', identifyAgentBy: 'id', agentId: 'e2e-agent-badkey-cof' },
+		{ credentialId: BAD, onError: 'continueRegularOutput' },
+	),
+	exOrderStatus001: runnableExample('order-status-automated-message.json'),
+	exAgentOnline001: runnableExample('keep-agent-online.json'),
+	exRoundTrip00001: runnableExample('message-round-trip.json'),
+};
+
+/** The execution of one workflow: its batch summary entry and, when it succeeded, n8n's run data. */
+function execution(workflowId) {
+	const summary = state.batch.executions.find((e) => e.workflowId === workflowId);
+	assert.ok(summary, `execute-batch reported nothing for ${workflowId}`);
+	const file = path.join(state.snapshots, `${workflowId}-snapshot.json`);
+	const run = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+	return { summary, run };
+}
+
+/** The items a node output, as n8n stored them ({json, pairedItem, …}). */
+function outputOf(workflowId, nodeName) {
+	const { summary, run } = execution(workflowId);
+	assert.equal(summary.executionStatus, 'success', `${workflowId} failed: ${summary.error}`);
+	const task = run.data.resultData.runData[nodeName];
+	assert.ok(task, `${workflowId}: node "${nodeName}" did not run`);
+	assert.equal(task[0].executionStatus ?? 'success', 'success');
+	return task[0].data.main[0];
+}
+
+const byVisitor = (visitorId) => (request) => request.body?.visitorId === visitorId;
+const requestsTo = (method, pathname) => fake.requests.filter((r) => r.method === method && r.path === pathname);
+
+/**
+ * Exactly one request to this route (among those `where` picks: several workflows post to the same
+ * route) reached the server; it carried the API key, no partner-key header, and this body.
+ */
+function assertOneRequest(method, pathname, body, where = () => true) {
+	const found = requestsTo(method, pathname).filter(where);
+	assert.equal(found.length, 1, `${method} ${pathname}: expected 1 request, got ${found.length}`);
+	const [request] = found;
+	assert.equal(request.headers['api-key'], API_KEY);
+	assert.equal(request.headers['partner-key'], undefined);
+	assert.deepEqual(request.body, body);
+	return request;
+}
+
+before(
+	async () => {
+		const started = Date.now();
+		const runtime = (state.runtime = await ensureRuntime());
+		const tgz = await packPackage();
+		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-e2e-'));
+		state.home = home;
+		await installPackage(runtime, home, tgz);
+
+		const baseUrl = await fake.start();
+		for (const [key, fields] of Object.entries(SEEDED)) {
+			fake.messages.set(seededId(key), { id: seededId(key), createdAt: 1760000000000, ...fields });
+		}
+
+		const env = n8nEnv(runtime, home, {
+			N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-0123456789',
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_PORT: String(await freePort()),
+			N8N_SSRF_PROTECTION_ENABLED: 'false',
+			N8N_LOG_LEVEL: 'warn',
+			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
+		});
+		const files = path.join(home, 'input');
+		fs.mkdirSync(path.join(files, 'workflows'), { recursive: true });
+		const credentials = [
+			{ id: GOOD, name: 'Brevo (fake server)', type: 'brevoConversationsApi', data: { apiKey: API_KEY, partnerKey: '', baseUrl } },
+			{ id: BAD, name: 'Brevo (wrong key)', type: 'brevoConversationsApi', data: { apiKey: 'xkeysib-wrong', partnerKey: '', baseUrl } },
+		];
+		fs.writeFileSync(path.join(files, 'credentials.json'), JSON.stringify(credentials));
+		for (const [id, workflow] of Object.entries(WORKFLOWS)) {
+			fs.writeFileSync(path.join(files, 'workflows', `${id}.json`), JSON.stringify(workflow));
+		}
+		state.n8nVersion = (await runN8nOk(runtime, env, ['--version'])).stdout.trim();
+		await runN8nOk(runtime, env, ['import:credentials', `--input=${path.join(files, 'credentials.json')}`]);
+		await runN8nOk(runtime, env, ['import:workflow', '--separate', `--input=${path.join(files, 'workflows')}`]);
+
+		state.snapshots = path.join(home, 'snapshots');
+		fs.mkdirSync(state.snapshots);
+		const output = path.join(home, 'batch.json');
+		const batchStarted = Date.now();
+		// Exit code 1 whenever a workflow fails, which some here must: the tests judge the output.
+		const result = await runN8n(runtime, env, [
+			'execute-batch',
+			`--ids=${Object.keys(WORKFLOWS).join(',')}`,
+			'--retries=0',
+			`--output=${output}`,
+			`--snapshot=${state.snapshots}`,
+		]);
+		if (!fs.existsSync(output)) throw new Error(`execute-batch wrote no results (exit ${result.code}):\n${result.stdout}${result.stderr}`);
+		state.batch = JSON.parse(fs.readFileSync(output, 'utf8'));
+		state.log = result.stdout + result.stderr;
+		process.stderr.write(
+			`[e2e] ${state.n8nVersion} on Node ${runtime.nodeVersion}: ${state.batch.executions.length} workflows in ` +
+				`${((Date.now() - batchStarted) / 1000).toFixed(1)} s (setup + run ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+		);
+	},
+	{ timeout: 20 * 60 * 1000 },
+);
+
+after(async () => {
+	await fake.stop();
+	if (state.home && !process.env.E2E_KEEP) fs.rmSync(state.home, { recursive: true, force: true });
+	else if (state.home) process.stderr.write(`[e2e] kept ${state.home}\n`);
+});
+
+describe(`the packed package in a real n8n (${process.env.E2E_RUNTIME || '2.40.7'})`, () => {
+	test('n8n loaded the community package and ran every workflow', () => {
+		assert.equal(state.batch.executions.length, Object.keys(WORKFLOWS).length, state.log);
+		assert.ok(!/Unrecognized node type/i.test(state.log), state.log);
+		assert.ok(state.batch.coveredNodes[NODE_TYPE] >= 12, JSON.stringify(state.batch.coveredNodes));
+	});
+
+	describe('Message', () => {
+		test('Send as an agent: POST /conversations/messages with the agent ID', () => {
+			const [item] = outputOf('e2eMessageSend01', 'Brevo');
+			assertOneRequest('POST', '/v3/conversations/messages', {
+				visitorId: 'e2e-visitor-send',
+				text: 'Hello from n8n e2e',
+				agentId: 'e2e-agent-1',
+			}, byVisitor('e2e-visitor-send'));
+			assert.equal(typeof item.json.id, 'string');
+			assert.deepEqual(item.json, JSON.parse(JSON.stringify(fake.messages.get(item.json.id))));
+			assert.deepEqual(item.pairedItem, { item: 0 });
+		});
+
+		test('Get: GET /conversations/messages/{id} returns the message as is', () => {
+			const items = outputOf('e2eMessageGet001', 'Brevo');
+			assertOneRequest('GET', `/v3/conversations/messages/${seededId('msgGet')}`, undefined);
+			assert.deepEqual(
+				items.map((i) => i.json),
+				[{ id: seededId('msgGet'), createdAt: 1760000000000, ...SEEDED.msgGet }],
+			);
+		});
+
+		test('Update: PUT /conversations/messages/{id} with the new text', () => {
+			const [item] = outputOf('e2eMessageUpd001', 'Brevo');
+			assertOneRequest('PUT', `/v3/conversations/messages/${seededId('msgUpd')}`, { text: 'After the update' });
+			assert.equal(item.json.text, 'After the update');
+			assert.equal(fake.messages.get(seededId('msgUpd')).text, 'After the update');
+		});
+
+		test('Delete: DELETE /conversations/messages/{id} → {deleted: true}', () => {
+			const items = outputOf('e2eMessageDel001', 'Brevo');
+			assertOneRequest('DELETE', `/v3/conversations/messages/${seededId('msgDel')}`, undefined);
+			assert.deepEqual(items.map((i) => i.json), [{ deleted: true }]);
+			assert.equal(fake.messages.has(seededId('msgDel')), false);
+		});
+	});
+
+	describe('Automated Message', () => {
+		test('Send from an agent of a group: POST /conversations/pushedMessages with groupId', () => {
+			const [item] = outputOf('e2eAutoMsgSend01', 'Brevo');
+			assertOneRequest('POST', '/v3/conversations/pushedMessages', {
+				visitorId: 'e2e-visitor-push',
+				text: 'Your order shipped',
+				groupId: 'e2e-group-1',
+			}, byVisitor('e2e-visitor-push'));
+			assert.equal(item.json.isPushed, true);
+			assert.equal(item.json.agentId, 'agent-of-e2e-group-1');
+		});
+
+		test('Get: GET /conversations/pushedMessages/{id}', () => {
+			const items = outputOf('e2eAutoMsgGet001', 'Brevo');
+			assertOneRequest('GET', `/v3/conversations/pushedMessages/${seededId('pushGet')}`, undefined);
+			assert.deepEqual(
+				items.map((i) => i.json),
+				[{ id: seededId('pushGet'), createdAt: 1760000000000, ...SEEDED.pushGet }],
+			);
+		});
+
+		test('Update: PUT /conversations/pushedMessages/{id}', () => {
+			const [item] = outputOf('e2eAutoMsgUpd001', 'Brevo');
+			assertOneRequest('PUT', `/v3/conversations/pushedMessages/${seededId('pushUpd')}`, { text: 'Pushed, after the update' });
+			assert.equal(item.json.text, 'Pushed, after the update');
+		});
+
+		test('Delete: DELETE /conversations/pushedMessages/{id} → {deleted: true}', () => {
+			const items = outputOf('e2eAutoMsgDel001', 'Brevo');
+			assertOneRequest('DELETE', `/v3/conversations/pushedMessages/${seededId('pushDel')}`, undefined);
+			assert.deepEqual(items.map((i) => i.json), [{ deleted: true }]);
+			assert.equal(fake.messages.has(seededId('pushDel')), false);
+		});
+	});
+
+	describe('Agent', () => {
+		test('Set Online: POST /conversations/agentOnlinePing → {success: true}', () => {
+			const items = outputOf('e2eAgentOnline01', 'Brevo');
+			assertOneRequest('POST', '/v3/conversations/agentOnlinePing', { agentId: 'e2e-agent-online' }, (r) => r.body?.agentId === 'e2e-agent-online');
+			assert.deepEqual(items.map((i) => i.json), [{ success: true }]);
+		});
+	});
+
+	describe('errors', () => {
+		test('Continue On Fail: 3 items in, 3 out, the failing one carries the error and its pairing', () => {
+			const items = outputOf('e2eContOnFail001', 'Brevo');
+			assert.equal(items.length, 3);
+			assert.deepEqual(
+				items.map((i) => i.pairedItem),
+				[{ item: 0 }, { item: 1 }, { item: 2 }],
+			);
+			assert.equal(items[0].json.id, seededId('cofA'));
+			assert.equal(items[2].json.id, seededId('cofB'));
+			assert.match(items[1].json.error, /Message not found/);
+			const paths = fake.requests.filter((r) => r.method === 'GET' && /cofA|cofB|NoSuch/.test(r.path)).map((r) => r.path);
+			assert.deepEqual(paths.sort(), [
+				`/v3/conversations/messages/${MISSING_ID}`,
+				`/v3/conversations/messages/${seededId('cofA')}`,
+				`/v3/conversations/messages/${seededId('cofB')}`,
+			].sort());
+		});
+
+		test('a wrong API key fails the execution and says to check the credential', () => {
+			const { summary } = execution('e2eBadApiKey0001');
+			assert.notEqual(summary.executionStatus, 'success');
+			assert.match(summary.error, /Check the API key in the "Brevo Conversations API" credential/);
+			const [request] = fake.requests.filter((r) => r.body?.agentId === 'e2e-agent-badkey');
+			assert.equal(request.headers['api-key'], 'xkeysib-wrong');
+		});
+
+		test('a wrong API key with Continue On Fail outputs Brevo\'s message', () => {
+			const items = outputOf('e2eBadApiKeyCof1', 'Brevo');
+			assert.equal(items.length, 1);
+			assert.match(items[0].json.error, /Key not found/);
+		});
+	});
+
+	describe('examples/', () => {
+		test('order status → automated message: the text is built from the webhook body', () => {
+			const items = outputOf('exOrderStatus001', 'Tell the customer');
+			assertOneRequest('POST', '/v3/conversations/pushedMessages', {
+				visitorId: 'visitor-demo-1',
+				text: '📦 Good news! Your order #1042 has shipped.',
+			}, byVisitor('visitor-demo-1'));
+			assert.equal(items.length, 1);
+			assert.equal(items[0].json.text, '📦 Good news! Your order #1042 has shipped.');
+		});
+
+		test('keep an agent online: pings as the bot, by email and name', () => {
+			const items = outputOf('exAgentOnline001', 'Set the bot online');
+			assertOneRequest('POST', '/v3/conversations/agentOnlinePing', {
+				agentEmail: 'order-bot@example.com',
+				agentName: 'Order Bot',
+				receivedFrom: 'n8n-order-bot',
+			}, (r) => r.body?.agentEmail !== undefined);
+			assert.deepEqual(items.map((i) => i.json), [{ success: true }]);
+		});
+
+		test('message round trip: send → get → update → delete the same message', () => {
+			const sent = outputOf('exRoundTrip00001', 'Send a message')[0].json;
+			const id = sent.id;
+			assertOneRequest('POST', '/v3/conversations/messages', {
+				visitorId: 'visitor-demo-1',
+				text: 'Hello! I am the order bot. How can I help?',
+				agentEmail: 'order-bot@example.com',
+				agentName: 'Order Bot',
+				receivedFrom: 'n8n-order-bot',
+			}, byVisitor('visitor-demo-1'));
+			assert.deepEqual(outputOf('exRoundTrip00001', 'Get the message')[0].json, sent);
+			assert.equal(outputOf('exRoundTrip00001', 'Edit the message')[0].json.text, `${sent.text} (edited)`);
+			assert.deepEqual(outputOf('exRoundTrip00001', 'Delete the message')[0].json, { deleted: true });
+			assertOneRequest('GET', `/v3/conversations/messages/${id}`, undefined);
+			assertOneRequest('PUT', `/v3/conversations/messages/${id}`, { text: `${sent.text} (edited)` });
+			assertOneRequest('DELETE', `/v3/conversations/messages/${id}`, undefined);
+			assert.equal(fake.messages.has(id), false);
+		});
+	});
+});

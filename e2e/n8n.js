@@ -1,0 +1,135 @@
+'use strict';
+/**
+ * Helpers to run this package inside a real n8n (see runtime.js for the n8n itself), shared by
+ * `npm start` (e2e/start.js) and the e2e tests:
+ *
+ *   packPackage()                          build + `npm pack` → absolute path of the .tgz
+ *   installPackage(runtime, userFolder, tgz)  install it as a community package of that n8n home
+ *   n8nEnv(runtime, userFolder, extra)     the environment of a local, headless, private n8n
+ *   runN8n(runtime, env, args, options)    run one n8n CLI command, bounded by a timeout
+ *   freePort()                             a free TCP port on 127.0.0.1
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { ROOT, CACHE } = require('./runtime');
+
+const log = (message) => process.stderr.write(`[n8n] ${message}\n`);
+
+/** Runs a command to completion; rejects with its output tail on failure. */
+function exec(command, args, { cwd = ROOT, env = process.env, timeoutMs = 5 * 60 * 1000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			if (code === 0) return resolve({ stdout, stderr });
+			const tail = (stdout + stderr).split('\n').slice(-30).join('\n');
+			reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${tail}`));
+		});
+	});
+}
+
+/** Builds the package and packs it as npm would publish it; returns the tarball's path. */
+async function packPackage() {
+	const destination = path.join(CACHE, 'pack');
+	fs.rmSync(destination, { recursive: true, force: true });
+	fs.mkdirSync(destination, { recursive: true });
+	log('building the package (npm run build)…');
+	await exec('npm', ['run', 'build', '--silent']);
+	const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', destination]);
+	const [{ filename }] = JSON.parse(stdout);
+	const tgz = path.join(destination, path.basename(filename));
+	log(`packed ${path.relative(ROOT, tgz)}`);
+	return tgz;
+}
+
+/**
+ * Installs the tarball the way n8n installs a community package: into `<userFolder>/.n8n/nodes`
+ * (a package.json there keeps npm from walking up to this repository's own package.json).
+ */
+async function installPackage(runtime, userFolder, tgz) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	const pkg = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: 'installed-nodes', private: true }) + '\n');
+	await exec(
+		'npm',
+		['install', tgz, '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'],
+		{ cwd: nodesDir, env: { ...process.env, ...runtime.env } },
+	);
+	log(`installed ${path.basename(tgz)} into ${nodesDir}`);
+}
+
+/** A local, headless n8n that phones nobody: sqlite, 127.0.0.1, no telemetry, no version checks. */
+function n8nEnv(runtime, userFolder, extra = {}) {
+	const env = { ...process.env };
+	// Settings that `npm run` or a developer's shell may carry must not leak into n8n.
+	for (const name of Object.keys(env)) if (/^(N8N_|DB_|npm_)/.test(name)) delete env[name];
+	return {
+		...env,
+		...runtime.env,
+		N8N_USER_FOLDER: userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_LOG_OUTPUT: 'console',
+		...extra,
+	};
+}
+
+/** Runs `n8n <args>` to completion; resolves {code, stdout, stderr} (a non-zero exit is not an error). */
+function runN8n(runtime, env, args, { timeoutMs = 3 * 60 * 1000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			child.kill('SIGKILL');
+		}, timeoutMs);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			if (timedOut) return reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms:\n${stdout}${stderr}`));
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+/** Runs `n8n <args>` and rejects unless it exits 0. */
+async function runN8nOk(runtime, env, args, options) {
+	const result = await runN8n(runtime, env, args, options);
+	if (result.code !== 0) {
+		throw new Error(`n8n ${args.join(' ')} exited ${result.code}:\n${(result.stdout + result.stderr).slice(-3000)}`);
+	}
+	return result;
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+module.exports = { packPackage, installPackage, n8nEnv, runN8n, runN8nOk, freePort, exec };

@@ -1,0 +1,100 @@
+'use strict';
+/**
+ * Workflow JSON for the e2e suite: small builders, and the examples made runnable from the CLI.
+ * `n8n execute`/`execute-batch` only start at a Manual Trigger and ignore pinned data, so a Webhook
+ * trigger becomes a Manual Trigger plus a Set node of the same name that outputs the example's
+ * pinned sample, and a Schedule Trigger becomes a Manual Trigger of the same name. Everything
+ * after the trigger is the example exactly as a user imports it.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const NODE_TYPE = 'n8n-nodes-brevo-conversations.brevoConversations';
+const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
+
+let nodeCounter = 0;
+const nodeId = () => `00000000-0000-4000-8000-${String(++nodeCounter).padStart(12, '0')}`;
+
+function manualTrigger(name = 'Start') {
+	return { id: nodeId(), name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+}
+
+/** A Set node (raw JSON mode) whose single output item is `json`. */
+function setJson(name, json) {
+	return {
+		id: nodeId(),
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [200, 0],
+		parameters: { mode: 'raw', jsonOutput: JSON.stringify(json), options: {} },
+	};
+}
+
+function brevoNode(name, parameters, { credentialId, onError } = {}) {
+	return {
+		id: nodeId(),
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [600, 0],
+		parameters: { options: {}, ...parameters },
+		credentials: { brevoConversationsApi: { id: credentialId, name: credentialId } },
+		...(onError ? { onError } : {}),
+	};
+}
+
+/** Connects the nodes one after the other. */
+function chain(id, name, nodes) {
+	const connections = {};
+	for (let i = 0; i + 1 < nodes.length; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { id, name, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+}
+
+/** Start → one Brevo node. */
+function singleNodeWorkflow(id, parameters, options) {
+	return chain(id, `e2e ${id}`, [manualTrigger(), brevoNode('Brevo', parameters, options)]);
+}
+
+/** Start → Make Items (Set: {items}) → Split Out → one Brevo node: one Brevo input item per entry of `items`. */
+function itemsWorkflow(id, items, parameters, options) {
+	const splitOut = {
+		id: nodeId(),
+		name: 'Items',
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		position: [400, 0],
+		parameters: { fieldToSplitOut: 'items', options: {} },
+	};
+	return chain(id, `e2e ${id}`, [manualTrigger(), setJson('Make Items', { items }), splitOut, brevoNode('Brevo', parameters, options)]);
+}
+
+function readExample(file) {
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+}
+
+/** The example with its trigger replaced by what the CLI can start (see the top of this file). */
+function runnableExample(file) {
+	const workflow = readExample(file);
+	const nodes = [];
+	const connections = { ...workflow.connections };
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.webhook') {
+			const sample = workflow.pinData?.[node.name]?.[0]?.json;
+			if (!sample) throw new Error(`${file}: the Webhook node "${node.name}" has no pinned sample`);
+			const start = manualTrigger('Start (e2e)');
+			nodes.push(start, { ...setJson(node.name, sample), position: node.position });
+			connections[start.name] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
+		} else if (node.type === 'n8n-nodes-base.scheduleTrigger') {
+			nodes.push({ ...manualTrigger(node.name), position: node.position });
+		} else {
+			nodes.push(node);
+		}
+	}
+	const { pinData, ...rest } = workflow;
+	return { ...rest, nodes, connections };
+}
+
+module.exports = { NODE_TYPE, EXAMPLES_DIR, singleNodeWorkflow, itemsWorkflow, readExample, runnableExample };
