@@ -1,12 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { operationSelector } from '../operationSelector';
 import { agentSetOnlineOperation } from './setOnline';
 
-export const agentOperations: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['agent'] } },
-	options: [agentSetOnlineOperation],
-	default: 'setOnline',
-};
+export const agentOperations = operationSelector('agent', [agentSetOnlineOperation], 'setOnline');

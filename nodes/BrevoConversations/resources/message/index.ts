@@ -1,15 +1,9 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { operationSelector } from '../operationSelector';
 import { storedMessageOperations } from '../storedMessageOperations';
 import { messageSendOperation } from './send';
 
-export const messageOperations: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['message'] } },
-	options: [messageSendOperation, ...storedMessageOperations('a message', '/conversations/messages')].sort(
-		(a, b) => a.name.localeCompare(b.name),
-	),
-	default: 'send',
-};
+export const messageOperations = operationSelector(
+	'message',
+	[messageSendOperation, ...storedMessageOperations('a message', '/conversations/messages')],
+	'send',
+);
