@@ -45,7 +45,8 @@ class ManualTrigger implements INodeType {
 	}
 }
 
-class TestCredentialsHelper extends ICredentialsHelper {
+/** Hands out the test credentials and applies the credential's own authenticate(). */
+export class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly credentialType = new BrevoConversationsApi();
 
 	constructor(private readonly data: ICredentialDataDecryptedObject) {

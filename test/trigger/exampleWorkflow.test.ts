@@ -7,21 +7,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
-	ICredentialsHelper,
 	NodeHelpers,
 	Workflow,
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
-	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { BrevoConversationsApi } from '../../credentials/BrevoConversationsApi.credentials';
 import { BrevoConversations } from '../../nodes/BrevoConversations/BrevoConversations.node';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
 import { useFakeBrevo } from '../harness/fixtures';
+import { TestCredentialsHelper } from '../harness/runNode';
 import { agentMessage, conversationStarted, VISITOR_ID } from './brevoEvents';
 import { TriggerWebhookServer } from './webhookServer';
 
@@ -36,50 +34,6 @@ const example = JSON.parse(readFileSync(join(__dirname, '../../examples/visitor-
 const runnableNodes = example.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
 const triggerNode = runnableNodes.find((node) => node.type.endsWith('.brevoConversationsTrigger'))!;
 const replyNode = runnableNodes.find((node) => node.type.endsWith('.brevoConversations'))!;
-
-class ExampleCredentialsHelper extends ICredentialsHelper {
-	private readonly credentialType = new BrevoConversationsApi();
-
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
-		super();
-	}
-
-	async getDecrypted() {
-		return structuredClone(this.data);
-	}
-
-	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) {
-		return await this.credentialType.authenticate(credentials, request);
-	}
-
-	getParentTypes() {
-		return [];
-	}
-
-	isCredentialUsableByNode() {
-		return true;
-	}
-
-	getCredentialsProperties() {
-		return this.credentialType.properties;
-	}
-
-	async preAuthentication() {
-		return undefined;
-	}
-
-	async runPreAuthentication() {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<never> {
-		throw new Error('not used');
-	}
-
-	async updateCredentials() {}
-
-	async updateCredentialsOauthTokenData() {}
-}
 
 async function runExample(workflowData: INodeExecutionData[][], credentials: ICredentialDataDecryptedObject) {
 	const brevo = new BrevoConversations();
@@ -104,7 +58,7 @@ async function runExample(workflowData: INodeExecutionData[][], credentials: ICr
 		},
 	});
 	const additionalData = {
-		credentialsHelper: new ExampleCredentialsHelper(credentials),
+		credentialsHelper: new TestCredentialsHelper(credentials),
 		hooks: new ExecutionLifecycleHooks('webhook', 'exec-example', { nodes: [], connections: {} } as never),
 		variables: {},
 		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
