@@ -12,8 +12,9 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
-const { ROOT, CACHE } = require('./runtime');
+const { ROOT } = require('./runtime');
 
 const log = (message) => process.stderr.write(`[n8n] ${message}\n`);
 
@@ -36,17 +37,18 @@ function exec(command, args, { cwd = ROOT, env = process.env, timeoutMs = 5 * 60
 	});
 }
 
-/** Builds the package and packs it as npm would publish it; returns the tarball's path. */
+/**
+ * Builds the package and packs it as npm would publish it; returns the tarball's path (in a new
+ * temporary folder, so concurrent callers do not share one).
+ */
 async function packPackage() {
-	const destination = path.join(CACHE, 'pack');
-	fs.rmSync(destination, { recursive: true, force: true });
-	fs.mkdirSync(destination, { recursive: true });
+	const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-pack-'));
 	log('building the package (npm run build)…');
 	await exec('npm', ['run', 'build', '--silent']);
 	const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', destination]);
 	const [{ filename }] = JSON.parse(stdout);
 	const tgz = path.join(destination, path.basename(filename));
-	log(`packed ${path.relative(ROOT, tgz)}`);
+	log(`packed ${tgz}`);
 	return tgz;
 }
 

@@ -1,0 +1,171 @@
+'use strict';
+/**
+ * `npm start`: try the node in a real n8n on this machine, in one command.
+ *
+ * Builds and packs the package, installs it as a community package into a local n8n home
+ * (.cache/n8n-home), starts a sandbox (the fake Brevo server on 127.0.0.1) unless BREVO_API_KEY is
+ * set, imports a ready-made credential pointing at it plus the example workflows (first run only,
+ * so your edits survive), then runs `n8n start` on http://127.0.0.1:5678. Ctrl-C stops everything
+ * it started. The first run installs n8n (≈ 5 min, see e2e/runtime.js); later runs take seconds.
+ *
+ * Environment:
+ *   BREVO_API_KEY    use the real Brevo API with this key instead of the sandbox
+ *   BREVO_BASE_URL   with BREVO_API_KEY: another API address (default https://api.brevo.com/v3)
+ *   N8N_PORT         n8n's port (default 5678)
+ *   E2E_RUNTIME      n8n version to run: 2.40.7 (default) or 2.8.4
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const readline = require('node:readline');
+const { ensureRuntime, CACHE, ROOT } = require('./runtime');
+const { exec, freePort, installPackage, n8nEnv, packPackage, runN8nOk } = require('./n8n');
+
+const HOME = path.join(CACHE, 'n8n-home');
+const PORT = Number(process.env.N8N_PORT || 5678);
+const CREDENTIAL_ID = 'brevoStartCred01'; // the examples name this credential
+// A local-only login (n8n listens on 127.0.0.1), so the owner setup screen is skipped.
+const OWNER = {
+	email: 'dev@example.com',
+	password: 'Sandbox-n8n-1',
+	hash: '$2a$10$frWikMj7RVx36fo75cX7w.dDD4DP4Owx.d.enpASTLovP.B4dFsMO',
+};
+
+const say = (message) => process.stdout.write(`[start] ${message}\n`);
+const children = [];
+let stopping = false;
+
+function stopAll(code) {
+	if (stopping) return;
+	stopping = true;
+	say('stopping…');
+	const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+	for (const child of alive) child.kill('SIGINT'); // what Ctrl-C sends; n8n shuts down cleanly on it
+	const force = setTimeout(() => {
+		for (const child of alive) if (child.exitCode === null) child.kill('SIGKILL');
+	}, 15000);
+	Promise.all(alive.map((c) => new Promise((resolve) => c.once('exit', resolve)))).then(() => {
+		clearTimeout(force);
+		process.exit(code);
+	});
+	if (alive.length === 0) process.exit(code);
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+/** Starts the fake Brevo server (test/fake-brevo/cli.js) and resolves the base URL it prints first. */
+function startSandbox(apiKey) {
+	const cli = path.join(ROOT, 'test', 'fake-brevo', 'cli.js');
+	const child = spawn(process.execPath, [cli, '--port', '0', '--api-key', apiKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+	children.push(child);
+	return new Promise((resolve, reject) => {
+		const lines = readline.createInterface({ input: child.stdout });
+		let url;
+		lines.on('line', (line) => {
+			if (!url) {
+				url = line.trim();
+				resolve(url);
+			} else say(`sandbox: ${line}`);
+		});
+		child.once('exit', (code) => {
+			if (!url) reject(new Error(`the sandbox exited (${code}) before printing its URL`));
+			else if (!stopping) {
+				say(`the sandbox stopped (exit ${code})`);
+				stopAll(1);
+			}
+		});
+	});
+}
+
+async function waitForN8n(url, child) {
+	const deadline = Date.now() + 3 * 60 * 1000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`n8n exited (${child.exitCode}) while starting`);
+		try {
+			const response = await fetch(`${url}/healthz`);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not answer on ${url} within 3 minutes`);
+}
+
+async function main() {
+	if (!fs.existsSync(path.join(ROOT, 'node_modules', 'typescript'))) {
+		say('installing the build tools first (npm ci)…');
+		await exec('npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 15 * 60 * 1000 });
+	}
+	const runtime = await ensureRuntime();
+	await installPackage(runtime, HOME, await packPackage());
+
+	const real = Boolean(process.env.BREVO_API_KEY);
+	const sandboxKey = 'sandbox-api-key';
+	const credential = real
+		? { apiKey: process.env.BREVO_API_KEY, partnerKey: '', baseUrl: process.env.BREVO_BASE_URL || 'https://api.brevo.com/v3' }
+		: { apiKey: sandboxKey, partnerKey: '', baseUrl: await startSandbox(sandboxKey) };
+	if (!real) say(`sandbox (fake Brevo) on ${credential.baseUrl}, API key "${sandboxKey}"`);
+
+	const env = n8nEnv(runtime, HOME, {
+		N8N_PORT: String(PORT),
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${PORT}`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		// The sandbox listens on 127.0.0.1, which n8n's SSRF protection would refuse.
+		...(real ? {} : { N8N_SSRF_PROTECTION_ENABLED: 'false' }),
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: OWNER.hash,
+		N8N_INSTANCE_OWNER_FIRST_NAME: 'Local',
+		N8N_INSTANCE_OWNER_LAST_NAME: 'Developer',
+	});
+
+	// Re-imported on every start: it follows the sandbox's new port, or your BREVO_API_KEY.
+	const credentialsFile = path.join(HOME, 'credentials.json');
+	const name = real ? 'Brevo Conversations account' : 'Brevo sandbox (fake, local)';
+	fs.writeFileSync(credentialsFile, JSON.stringify([{ id: CREDENTIAL_ID, name, type: 'brevoConversationsApi', data: credential }]), { mode: 0o600 });
+	try {
+		await runN8nOk(runtime, env, ['import:credentials', `--input=${credentialsFile}`]);
+	} finally {
+		fs.rmSync(credentialsFile, { force: true });
+	}
+	say(`credential "${name}" imported`);
+
+	const imported = path.join(HOME, '.examples-imported');
+	if (!fs.existsSync(imported)) {
+		await runN8nOk(runtime, env, ['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`]);
+		fs.writeFileSync(imported, new Date().toISOString() + '\n');
+		say('example workflows imported from examples/');
+	}
+
+	say(`starting n8n ${runtime.version} (logs below)…`);
+	const n8n = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+	children.push(n8n);
+	n8n.once('exit', (code) => {
+		if (!stopping) {
+			say(`n8n stopped (exit ${code})`);
+			stopAll(code ?? 1);
+		}
+	});
+	const url = `http://127.0.0.1:${PORT}`;
+	await waitForN8n(url, n8n);
+	await new Promise((resolve) => setTimeout(resolve, 2000)); // let n8n's start-up lines pass first
+	const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json')).length;
+	const lines = [
+		'',
+		`n8n ${runtime.version} with n8n-nodes-brevo-conversations is running:`,
+		`  open      ${url}`,
+		`  log in    ${OWNER.email} / ${OWNER.password}   (local only)`,
+		`  workflows ${examples} examples ("Brevo Conversations: …"), credential "${name}"`,
+		real ? '  Brevo     the real API, with your BREVO_API_KEY' : `  sandbox   ${credential.baseUrl} (fake Brevo; its requests are logged here)`,
+		'Ctrl-C stops n8n and the sandbox.',
+		'',
+	];
+	process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error) => {
+	console.error(`[start] ${error.message}`);
+	stopAll(1);
+});
