@@ -17,7 +17,8 @@ const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { ensureRuntime } = require('./runtime');
 const { freePort, installPackage, n8nEnv, packPackage, runN8n, runN8nOk } = require('./n8n');
-const { NODE_TYPE, itemsWorkflow, runnableExample, singleNodeWorkflow } = require('./workflows');
+const { spawn } = require('node:child_process');
+const { NODE_TYPE, itemsWorkflow, readExample, runnableExample, singleNodeWorkflow } = require('./workflows');
 
 const API_KEY = 'xkeysib-e2e-0123456789';
 const GOOD = 'brevoStartCred01'; // the credential ID the examples name
@@ -94,6 +95,10 @@ const WORKFLOWS = {
 	exRoundTrip00001: runnableExample('message-round-trip.json'),
 };
 
+/** The order-status example exactly as users import it (Webhook trigger), for the live n8n test. */
+const LIVE_ID = 'exOrderStatusLive1';
+const liveExample = { ...readExample('order-status-automated-message.json'), id: LIVE_ID };
+
 /** The execution of one workflow: its batch summary entry and, when it succeeded, n8n's run data. */
 function execution(workflowId) {
 	const summary = state.batch.executions.find((e) => e.workflowId === workflowId);
@@ -159,9 +164,10 @@ before(
 			{ id: BAD, name: 'Brevo (wrong key)', type: 'brevoConversationsApi', data: { apiKey: 'xkeysib-wrong', partnerKey: '', baseUrl } },
 		];
 		fs.writeFileSync(path.join(files, 'credentials.json'), JSON.stringify(credentials));
-		for (const [id, workflow] of Object.entries(WORKFLOWS)) {
+		for (const [id, workflow] of Object.entries({ ...WORKFLOWS, [LIVE_ID]: liveExample })) {
 			fs.writeFileSync(path.join(files, 'workflows', `${id}.json`), JSON.stringify(workflow));
 		}
+		state.env = env;
 		state.n8nVersion = (await runN8nOk(runtime, env, ['--version'])).stdout.trim();
 		await runN8nOk(runtime, env, ['import:credentials', `--input=${path.join(files, 'credentials.json')}`]);
 		await runN8nOk(runtime, env, ['import:workflow', '--separate', `--input=${path.join(files, 'workflows')}`]);
@@ -190,6 +196,7 @@ before(
 );
 
 after(async () => {
+	if (state.n8n && state.n8n.exitCode === null) state.n8n.kill('SIGKILL');
 	await fake.stop();
 	if (state.home && !process.env.E2E_KEEP) fs.rmSync(state.home, { recursive: true, force: true });
 	else if (state.home) process.stderr.write(`[e2e] kept ${state.home}\n`);
@@ -355,5 +362,81 @@ describe(`the packed package in a real n8n (${process.env.E2E_RUNTIME || '2.40.7
 			assertOneRequest('DELETE', `/v3/conversations/messages/${id}`, undefined);
 			assert.equal(fake.messages.has(id), false);
 		});
+	});
+});
+
+/** Polls `check` every 100 ms until it returns a value, for at most `ms`. */
+async function waitFor(check, ms, what) {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+describe('a live n8n (`n8n start`): the order-status example, activated, answers its production webhook', () => {
+	let baseUrl;
+	before(
+		async () => {
+			const { runtime, env } = state;
+			// n8n 2.x activates with publish:workflow; 1.x had update:workflow --active=true.
+			const published = await runN8n(runtime, env, ['publish:workflow', `--id=${LIVE_ID}`]);
+			if (published.code !== 0) await runN8nOk(runtime, env, ['update:workflow', `--id=${LIVE_ID}`, '--active=true']);
+			const port = await freePort();
+			baseUrl = `http://127.0.0.1:${port}`;
+			const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
+				env: { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			state.n8n = child;
+			let output = '';
+			child.stdout.on('data', (d) => (output += d));
+			child.stderr.on('data', (d) => (output += d));
+			await waitFor(
+				async () => {
+					if (child.exitCode !== null) throw new Error(`n8n start exited (${child.exitCode}):\n${output}`);
+					return fetch(`${baseUrl}/healthz/readiness`).then((r) => r.ok, () => false);
+				},
+				120000,
+				'n8n start to be ready',
+			);
+		},
+		{ timeout: 180000 },
+	);
+
+	after(async () => {
+		const child = state.n8n;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGINT');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+		await exited;
+		clearTimeout(timer);
+	});
+
+	test('POST /webhook/order-status → the visitor gets the automated message', async () => {
+		// n8n reports ready before it has activated the workflows: 404 until the webhook is registered.
+		const response = await waitFor(
+			async () => {
+				const r = await fetch(`${baseUrl}/webhook/order-status`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ visitorId: 'visitor-live-1', orderId: '77', status: 'packed' }),
+				});
+				return r.status === 404 ? undefined : r;
+			},
+			30000,
+			'the production webhook to be registered',
+		);
+		assert.equal(response.status, 200, await response.text());
+		const request = await waitFor(
+			() => fake.requests.find((r) => r.path === '/v3/conversations/pushedMessages' && r.body?.visitorId === 'visitor-live-1'),
+			20000,
+			'the automated message to reach the fake Brevo',
+		);
+		assert.deepEqual(request.body, { visitorId: 'visitor-live-1', text: 'Your order #77 is now: packed.' });
+		assert.equal(request.headers['api-key'], API_KEY);
 	});
 });
