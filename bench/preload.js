@@ -1,0 +1,64 @@
+'use strict';
+/**
+ * Loaded into the n8n process with NODE_OPTIONS=--require (bench only). It
+ *  - counts n8n-workflow's expression evaluations (Expression#resolveSimpleParameterValue called
+ *    with an `=…` expression), per expression text and calling function, so the bench can attribute
+ *    them to a node and to the step of n8n's engine that asked;
+ *  - notes the monotonic clock and the wall clock at the same instant, so that a --cpu-prof
+ *    profile (monotonic µs) can be cut to a node's run (wall-clock ms in n8n's run data).
+ * On exit it writes $BENCH_PRELOAD_DIR/preload-<pid>.json. It changes nothing else.
+ */
+const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+
+const clock = { monotonicUs: Number(process.hrtime.bigint() / 1000n), wallMs: Date.now() };
+const counts = Object.create(null);
+const patched = new WeakSet();
+
+/**
+ * Which step asked for the evaluation: the first stack frame that is n8n's routing engine or a
+ * node's own code (frames are source-mapped to .ts), e.g. "RoutingNode.resolveBaseUrl".
+ */
+function stepOf() {
+	const limit = Error.stackTraceLimit;
+	Error.stackTraceLimit = 40;
+	const frames = new Error().stack.split('\n').slice(3);
+	Error.stackTraceLimit = limit;
+	const step = /RoutingNode\.(runNode|resolveBaseUrl|makeRequest)|n8n-nodes-brevo-conversations|HttpRequest|ExecuteContext\.execute/;
+	const frame = frames.find((f) => step.test(f)) ?? frames.find((f) => !/n8n-workflow|preload\.js/.test(f)) ?? '';
+	const name = frame.trim().replace(/^at (async )?/, '');
+	const file = /([^/\\]+?)(\.node)?\.[jt]s:\d+/.exec(name)?.[1];
+	return `${name.replace(/ \(.*$/, '')}${file ? ` (${file})` : ''}` || '(unknown)';
+}
+
+function patch(Expression) {
+	const proto = Expression?.prototype;
+	if (!proto || typeof proto.resolveSimpleParameterValue !== 'function' || patched.has(proto)) return;
+	patched.add(proto);
+	const original = proto.resolveSimpleParameterValue;
+	proto.resolveSimpleParameterValue = function (parameterValue, ...rest) {
+		if (typeof parameterValue === 'string' && parameterValue.startsWith('=')) {
+			const byCaller = (counts[parameterValue] ??= Object.create(null));
+			const step = process.env.BENCH_COUNT_CALLERS ? stepOf() : 'all';
+			byCaller[step] = (byCaller[step] ?? 0) + 1;
+		}
+		return original.call(this, parameterValue, ...rest);
+	};
+}
+
+const load = Module._load;
+Module._load = function (request, ...rest) {
+	const exported = load.call(this, request, ...rest);
+	if (request === 'n8n-workflow' || request.endsWith('/expression') || request.endsWith('/expression.js')) {
+		patch(exported?.Expression);
+	}
+	return exported;
+};
+
+process.on('exit', () => {
+	const dir = process.env.BENCH_PRELOAD_DIR;
+	if (!dir) return;
+	const file = path.join(dir, `preload-${process.pid}.json`);
+	fs.writeFileSync(file, JSON.stringify({ pid: process.pid, argv: process.argv.slice(1, 3), clock, counts }));
+});
