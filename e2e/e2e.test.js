@@ -11,6 +11,7 @@
  * `n8n start` serves the order-status example's production webhook. E2E_KEEP=1 keeps the n8n home.
  */
 const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -18,7 +19,6 @@ const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
 const { freePort, installPackage, n8nEnv, packPackage, runN8n, runN8nOk } = require('./n8n');
-const { spawn } = require('node:child_process');
 const { NODE_TYPE, itemsWorkflow, readExample, runnableExample, singleNodeWorkflow } = require('./workflows');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
@@ -145,6 +145,7 @@ async function setUp() {
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-e2e-'));
 	state.home = home;
 	await installPackage(runtime, home, tgz);
+	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 
 	const baseUrl = await fake.start();
 	for (const [key, fields] of Object.entries(SEEDED)) {

@@ -98,7 +98,9 @@ async function main() {
 		await exec('npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 15 * 60 * 1000 });
 	}
 	const runtime = await ensureRuntime();
-	await installPackage(runtime, HOME, await packPackage());
+	const tgz = await packPackage();
+	await installPackage(runtime, HOME, tgz);
+	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 
 	const real = Boolean(process.env.BREVO_API_KEY);
 	const sandboxKey = 'sandbox-api-key';
