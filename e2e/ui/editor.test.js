@@ -88,7 +88,7 @@ let n8n;
 let chromium;
 const contexts = [];
 let baseUrl;
-let workflowId;
+let ownerCookie;
 let node;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-conv-ui-'));
 
@@ -132,19 +132,23 @@ before(async () => {
 	fs.mkdirSync(SHOTS, { recursive: true });
 	chromium = playwright.chromium;
 
-	// The owner account through n8n's REST API, then a workflow with a manual trigger to add to.
+	// The owner account, through n8n's REST API.
 	const setup = await fetch(`${baseUrl}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(OWNER),
 	});
 	assert.equal(setup.status, 200, `owner setup answered ${setup.status}`);
-	const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+	ownerCookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+});
+
+/** A new workflow holding a manual trigger to add the node to (the editor autosaves, so one per test). */
+async function createWorkflow(name) {
 	const created = await fetch(`${baseUrl}/rest/workflows`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie },
+		headers: { 'content-type': 'application/json', cookie: ownerCookie },
 		body: JSON.stringify({
-			name: 'Brevo Conversations UI check',
+			name,
 			nodes: [{ id: 'trigger', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
 			connections: {},
 			settings: {},
@@ -152,8 +156,8 @@ before(async () => {
 	});
 	const body = await created.text();
 	assert.equal(created.status, 200, `creating the workflow: ${body}`);
-	workflowId = JSON.parse(body).data.id;
-});
+	return JSON.parse(body).data.id;
+}
 
 after(async () => {
 	for (const context of contexts) await context.close().catch(() => undefined);
@@ -244,6 +248,7 @@ for (const theme of THEMES) {
 
 async function checkEditor(page, theme) {
 	{
+		const workflowId = await createWorkflow(`Brevo Conversations UI check (${theme})`);
 		await page.goto(`${baseUrl}/workflow/${workflowId}?theme=${theme}`);
 		await page.getByTestId('canvas-node').first().waitFor();
 		assert.equal(await page.evaluate(() => document.body.getAttribute('data-theme')), theme);
