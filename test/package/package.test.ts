@@ -221,3 +221,35 @@ describe('our lint (eslint.config.mjs) is at least as strict as the scanner', ()
 		);
 	});
 });
+
+describe('codex files (*.node.json), as published', () => {
+	const README_URL = `https://github.com/${REPOSITORY}#`;
+	// GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens.
+	const anchors = () =>
+		readFileSync(join(unpacked, 'README.md'), 'utf8')
+			.split('\n')
+			.filter((line) => /^#{1,6} /.test(line))
+			.map((line) => line.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+
+	it('each registered node has a codex naming it, in Communication, with documentation links to README sections', () => {
+		for (const path of pkg.n8n.nodes as string[]) {
+			const codex = JSON.parse(readFileSync(join(unpacked, path.replace(/\.js$/, '.json')), 'utf8'));
+			const { description } = new (require(join(unpacked, path))[basename(path).split('.')[0]])();
+			expect(codex.node).toBe(`${pkg.name}.${description.name}`);
+			expect(codex.categories).toContain('Communication');
+			const urls: string[] = Object.values(codex.resources as Record<string, Array<{ url: string }>>).flat().map((r) => r.url);
+			expect(urls.length).toBeGreaterThan(0);
+			for (const url of urls) {
+				expect(url.startsWith(README_URL)).toBe(true);
+				expect(anchors()).toContain(url.slice(README_URL.length));
+			}
+		}
+	});
+
+	it('the Brevo Conversations node is found under its old name, Sendinblue', () => {
+		const codex = JSON.parse(readFileSync(join(unpacked, 'dist/nodes/BrevoConversations/BrevoConversations.node.json'), 'utf8'));
+		expect(codex.alias).toContain('sendinblue');
+		expect(codex.resources.credentialDocumentation).toEqual([{ url: `${README_URL}credentials` }]);
+		expect(codex.resources.primaryDocumentation).toEqual([{ url: `${README_URL}operations` }]);
+	});
+});
