@@ -33,7 +33,7 @@ function ensureChromium() {
 	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const sudo = isRoot ? [] : ['sudo', '-n'];
 	log('installing Debian chromium (apt-get)…');
-	for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium']]) {
+	for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', 'chromium']]) {
 		const command = [...sudo, ...args];
 		const run = spawnSync(command[0], command.slice(1), {
 			stdio: ['ignore', 'ignore', 'inherit'],
@@ -140,7 +140,7 @@ before(async () => {
 	});
 	assert.equal(setup.status, 200, `owner setup answered ${setup.status}`);
 	ownerCookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-});
+}, { timeout: 25 * 60 * 1000 }); // a cold machine installs Chromium and n8n (~4 min) first
 
 /** A new workflow holding a manual trigger to add the node to (the editor autosaves, so one per test). */
 async function createWorkflow(name) {
@@ -175,6 +175,7 @@ after(async () => {
 		});
 	}
 	fs.rmSync(workDir, { recursive: true, force: true });
+	log(`screenshots: ${path.relative(ROOT, SHOTS)}/`);
 });
 
 /** A fresh Chromium with a fresh profile (--user-data-dir), logged in as the owner. */
