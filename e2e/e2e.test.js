@@ -4,7 +4,7 @@
  * by default; E2E_RUNTIME=2.8.4 or 1.123.0 for those on Node 20), every operation, the examples,
  * Continue On Fail and a wrong API key, against the fake Brevo server on 127.0.0.1.
  *
- *   npm run test:e2e            (first run installs n8n into .cache/: ≈ 5 min; later < 1 min)
+ *   npm run test:e2e            (first run installs n8n into .cache/: ≈ 5–8 min; later < 1 min)
  *
  * One n8n process runs all workflows (`n8n execute-batch`), so setup happens once in `before` and
  * each test asserts on n8n's output items and on the requests the fake server recorded. Then one

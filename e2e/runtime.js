@@ -182,7 +182,7 @@ async function ensureRuntime(version = process.env.E2E_RUNTIME || DEFAULT_VERSIO
 		for (const f of files) fs.copyFileSync(path.join(source, f), path.join(dir, f));
 		const npmEnv = { ...process.env, ...env };
 		const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
-		log('npm ci (≈ 3–5 min cold, 2.8 GB)…');
+		log('npm ci (≈ 2–5 min cold, 2.8 GB)…');
 		await run('npm', ['ci', '--omit=dev', '--ignore-scripts', ...spec.npmFlags, ...quiet], { cwd: dir, env: npmEnv });
 		log('npm rebuild sqlite3 (native addon, built against the pinned Node)…');
 		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', ...spec.npmFlags, ...quiet], { cwd: dir, env: npmEnv });

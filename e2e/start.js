@@ -6,7 +6,7 @@
  * (.cache/n8n-home), starts a sandbox (the fake Brevo server on 127.0.0.1) unless BREVO_API_KEY is
  * set, imports a ready-made credential pointing at it plus the example workflows (first run only,
  * so your edits survive), then runs `n8n start` on http://127.0.0.1:5678. Ctrl-C stops everything
- * it started. The first run installs n8n (≈ 5 min, see e2e/runtime.js); later runs take seconds.
+ * it started. The first run installs n8n (≈ 5–8 min, see e2e/runtime.js); later runs take seconds.
  *
  * Environment:
  *   BREVO_API_KEY    use the real Brevo API with this key instead of the sandbox
