@@ -177,7 +177,7 @@ const HAVE_TIME = fs.existsSync('/usr/bin/time');
  * One `n8n execute` of a bench workflow in its own process. Returns the Send node's run (from n8n's
  * run data), the requests the server got meanwhile and n8n's peak RSS. Fails loudly on anything odd.
  */
-async function execute(ctx, server, variant, n, { nodeOptions = '', preloadDir, env: extraEnv } = {}) {
+async function execute(ctx, server, variant, n, { nodeOptions = '', nodeArgs = [], preloadDir, env: extraEnv } = {}) {
 	const env = {
 		...ctx.env,
 		...VARIANTS[variant].env,
@@ -189,7 +189,7 @@ async function execute(ctx, server, variant, n, { nodeOptions = '', preloadDir, 
 	};
 	const rssFile = path.join(ctx.home, 'rss.txt');
 	fs.rmSync(rssFile, { force: true });
-	const n8nArgs = [ctx.runtime.nodeBin, ctx.runtime.n8nBin, 'execute', `--id=${workflowId(variant, n)}`, '--rawOutput'];
+	const n8nArgs = [ctx.runtime.nodeBin, ...nodeArgs, ctx.runtime.n8nBin, 'execute', `--id=${workflowId(variant, n)}`, '--rawOutput'];
 	const [command, ...args] = HAVE_TIME ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...n8nArgs] : n8nArgs;
 	const before = server.requestCount;
 	const started = Date.now();
@@ -280,7 +280,11 @@ function readPreload(dir) {
 /** One run of A with --cpu-prof; self time within the Send node's run. */
 async function profile(ctx, server) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-bench-prof-'));
-	const r = await execute(ctx, server, 'A', PROFILE_N, { nodeOptions: `--require=${PRELOAD} --cpu-prof --cpu-prof-dir=${dir}`, preloadDir: dir });
+	const r = await execute(ctx, server, 'A', PROFILE_N, {
+		nodeOptions: `--require=${PRELOAD}`,
+		nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], // Node 20 refuses --cpu-prof in NODE_OPTIONS
+		preloadDir: dir,
+	});
 	const main = readPreload(dir);
 	const file = fs.readdirSync(dir).find((f) => f.endsWith(`.${main.pid}.0.001.cpuprofile`) || (f.endsWith('.cpuprofile') && f.includes(`.${main.pid}.`)));
 	if (!file) throw new Error(`no CPU profile of process ${main.pid} in ${dir}`);
