@@ -351,6 +351,7 @@ async function main() {
 	} finally {
 		await fake.stop();
 		await limited.stop();
+		fs.rmSync(path.dirname(packed.tgz), { recursive: true, force: true });
 	}
 	report.wallS = (Date.now() - began) / 1000;
 	const markdown = require('./report').render(report, { SIZES, PAIRS, PAIRS_LARGE, DIAG_ROUNDS, RATE, COUNT_N, PROFILE_N, VARIANTS });
