@@ -30,12 +30,25 @@ function summarise(file, { fromUs = -Infinity, toUs = Infinity, top = 15 } = {})
 		selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + dt);
 		totalUs += dt;
 	}
+	// Total time: a sample counts once for every distinct function on its stack.
+	const parentOf = new Map();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+	const keyOf = (id) => {
+		const { functionName, url, lineNumber } = byId.get(id).callFrame;
+		const where = url ? `${url.split('node_modules/').pop()}:${lineNumber + 1}` : '';
+		return `${functionName || '(anonymous)'} ${where}`.trim();
+	};
+	const inclusive = new Map();
+	for (const [id, us] of selfUs) {
+		const seen = new Set();
+		for (let at = id; at !== undefined; at = parentOf.get(at)) seen.add(keyOf(at));
+		for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+	}
 	const functions = new Map();
 	const packages = new Map();
 	for (const [id, us] of selfUs) {
-		const { functionName, url, lineNumber } = byId.get(id).callFrame;
-		const where = url ? `${url.split('node_modules/').pop()}:${lineNumber + 1}` : '';
-		const key = `${functionName || '(anonymous)'} ${where}`.trim();
+		const key = keyOf(id);
+		const { url } = byId.get(id).callFrame;
 		functions.set(key, (functions.get(key) ?? 0) + us);
 		const pkg = packageOf(url);
 		packages.set(pkg, (packages.get(pkg) ?? 0) + us);
@@ -45,7 +58,7 @@ function summarise(file, { fromUs = -Infinity, toUs = Infinity, top = 15 } = {})
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, top)
 			.map(([name, us]) => ({ name, ms: us / 1000, share: totalUs ? us / totalUs : 0 }));
-	return { startUs: profile.startTime, totalMs: totalUs / 1000, functions: rank(functions), packages: rank(packages), packageMs: Object.fromEntries([...packages].map(([k, us]) => [k, us / 1000])) };
+	return { startUs: profile.startTime, totalMs: totalUs / 1000, functions: rank(functions), packages: rank(packages), inclusive: rank(inclusive), packageMs: Object.fromEntries([...packages].map(([k, us]) => [k, us / 1000])) };
 }
 
 module.exports = { summarise };

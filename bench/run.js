@@ -15,6 +15,9 @@
  *   --diag-rounds=3           BENCH_DIAG_ROUNDS  rounds of the diagnostic variants (0: skip them)
  *   --no-extras                                  skip expression counts, profile, rate limit, diagnostics
  *   --out=bench/RESULTS.md                       where to write the report
+ *   --compare=A,P,B           BENCH_COMPARE      only these variants (see VARIANTS), printed, no report
+ *   --profile=A,B             BENCH_PROFILE      with --compare: then one --cpu-prof run of each, summarised;
+ *                                                the .cpuprofile files are kept (their folder is printed)
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -35,6 +38,8 @@ const { values: opts } = parseArgs({
 		'diag-rounds': { type: 'string', default: process.env.BENCH_DIAG_ROUNDS ?? '3' },
 		'no-extras': { type: 'boolean', default: false },
 		out: { type: 'string', default: path.join(__dirname, 'RESULTS.md') },
+		compare: { type: 'string', default: process.env.BENCH_COMPARE ?? '' },
+		profile: { type: 'string', default: process.env.BENCH_PROFILE ?? '' },
 	},
 });
 const RUNTIMES = opts.runtimes.split(',');
@@ -43,6 +48,9 @@ const PAIRS = Number(opts.pairs);
 const PAIRS_LARGE = Number(opts['pairs-large']);
 const DIAG_ROUNDS = Number(opts['diag-rounds']);
 const EXTRAS = !opts['no-extras'];
+// Quick look at a change: only these variants (letters of VARIANTS), alternately, at each N; no report.
+const COMPARE = opts.compare ? opts.compare.split(',') : undefined;
+const PROFILE = opts.profile ? opts.profile.split(',') : [];
 const PROFILE_N = 1000;
 const COUNT_N = 100;
 const RATE = { items: 25, limit: 10, windowMs: 2000 };
@@ -160,8 +168,8 @@ async function setUp(version, tgz, servers) {
 		{ id: CRED.header, name: 'api-key header', type: 'httpHeaderAuth', data: { name: 'api-key', value: API_KEY } },
 	];
 	fs.writeFileSync(path.join(input, 'credentials.json'), JSON.stringify(credentials));
-	const wanted = [...SIZES.flatMap((n) => [['A', n], ['B', n]]), ['A', 10], ['A', COUNT_N], ['B', COUNT_N], ['A', PROFILE_N], ['B', 1000]];
-	if (EXTRAS) wanted.push(...['P', 'S', 'T', 'L', 'M'].map((v) => [v, 1000]), ['R', RATE.items]);
+	const wanted = COMPARE ? [...SIZES.flatMap((n) => COMPARE.map((v) => [v, n])), ...PROFILE.map((v) => [v, PROFILE_N])] : [...SIZES.flatMap((n) => [['A', n], ['B', n]]), ['A', 10], ['A', COUNT_N], ['B', COUNT_N], ['A', PROFILE_N], ['B', 1000]];
+	if (EXTRAS && !COMPARE) wanted.push(...['P', 'S', 'T', 'L', 'M'].map((v) => [v, 1000]), ['R', RATE.items]);
 	for (const [variant, n] of wanted) {
 		fs.writeFileSync(path.join(input, 'workflows', `${workflowId(variant, n)}.json`), JSON.stringify(workflow(ctx, variant, n)));
 	}
@@ -252,6 +260,24 @@ function stats(runs) {
 	return { median: median(per), min: Math.min(...per), max: Math.max(...per), rss: median(rss), rssMin: Math.min(...rss), rssMax: Math.max(...rss), requests: runs.map((r) => r.requests) };
 }
 
+/** --compare: each variant's median, and its per-round ratio to the first variant listed. */
+function printComparison(n, runs) {
+	const [first] = COMPARE;
+	for (const v of COMPARE) {
+		const s = stats(runs[v]);
+		const ratios = runs[v].map((r, i) => r.msPerItem / runs[first][i].msPerItem);
+		process.stdout.write(`N=${n} ${v.padEnd(2)} ${fmt(s.median, 3)} ms/item (${fmt(s.min, 3)}–${fmt(s.max, 3)}), ` +
+			`/${first} median ${fmt(median(ratios), 3)} [${ratios.map((x) => fmt(x)).join(' ')}], RSS ${fmt(s.rss, 0)} MB  ${VARIANTS[v].label}\n`);
+	}
+}
+
+function printProfile(variant, p) {
+	const line = ({ name, ms }) => `  ${fmt(ms, 0).padStart(6)} ms  ${name}\n`;
+	process.stdout.write(`\nprofile of ${variant} (${VARIANTS[variant].label}): ${fmt(p.run.msPerItem, 3)} ms/item, ${fmt(p.totalMs, 0)} ms of samples, ${p.file}\n`);
+	process.stdout.write(` self time by package:\n${p.packages.map(line).join('')} self time by function:\n${p.functions.map(line).join('')}`);
+	process.stdout.write(` total time (self + callees) by function:\n${p.inclusive.map(line).join('')}`);
+}
+
 /** Expression evaluations per item in the Send node, by expression and by n8n's calling step. */
 async function countExpressions(ctx, server, variant) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-bench-count-'));
@@ -277,10 +303,10 @@ function readPreload(dir) {
 	return main;
 }
 
-/** One run of A with --cpu-prof; self time within the Send node's run. */
-async function profile(ctx, server) {
+/** One run of a variant with --cpu-prof; self and total time within the Send node's run. */
+async function profile(ctx, server, variant = 'A', { keep = false } = {}) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-bench-prof-'));
-	const r = await execute(ctx, server, 'A', PROFILE_N, {
+	const r = await execute(ctx, server, variant, PROFILE_N, {
 		nodeOptions: `--require=${PRELOAD}`,
 		nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], // Node 20 refuses --cpu-prof in NODE_OPTIONS
 		preloadDir: dir,
@@ -289,8 +315,9 @@ async function profile(ctx, server) {
 	const file = fs.readdirSync(dir).find((f) => f.endsWith(`.${main.pid}.0.001.cpuprofile`) || (f.endsWith('.cpuprofile') && f.includes(`.${main.pid}.`)));
 	if (!file) throw new Error(`no CPU profile of process ${main.pid} in ${dir}`);
 	const fromUs = main.clock.monotonicUs + (r.startTime - main.clock.wallMs) * 1000;
-	const summary = summarise(path.join(dir, file), { fromUs, toUs: fromUs + r.ms * 1000 });
-	fs.rmSync(dir, { recursive: true, force: true });
+	const summary = summarise(path.join(dir, file), { fromUs, toUs: fromUs + r.ms * 1000, top: keep ? 40 : 15 });
+	if (keep) summary.file = path.join(dir, file);
+	else fs.rmSync(dir, { recursive: true, force: true });
 	// The clocks line up if the profile started (at process start) shortly before the preload ran.
 	return { run: r, clockSkewMs: (main.clock.monotonicUs - summary.startUs) / 1000, ...summary };
 }
@@ -325,6 +352,11 @@ async function main() {
 			const entry = { version, n8nVersion: ctx.n8nVersion, nodeVersion: ctx.runtime.nodeVersion, httpVersion: ctx.httpVersion, installed: ctx.installed, sizes: [] };
 			report.runtimes.push(entry);
 			say(`n8n ${ctx.n8nVersion} on Node ${ctx.runtime.nodeVersion}; HTTP Request node v${ctx.httpVersion}; home ${ctx.home}`);
+			if (COMPARE) {
+				for (const n of SIZES) printComparison(n, await alternate(ctx, fake, COMPARE, n, n >= 10000 ? PAIRS_LARGE : PAIRS));
+				for (const v of PROFILE) printProfile(v, await profile(ctx, fake, v, { keep: true }));
+				continue;
+			}
 			await execute(ctx, fake, 'A', 10); // warm-up (disk cache), not counted
 			for (const n of SIZES) {
 				const pairs = n >= 10000 ? PAIRS_LARGE : PAIRS;
@@ -354,6 +386,7 @@ async function main() {
 		fs.rmSync(path.dirname(packed.tgz), { recursive: true, force: true });
 	}
 	report.wallS = (Date.now() - began) / 1000;
+	if (COMPARE) return;
 	const markdown = require('./report').render(report, { SIZES, PAIRS, PAIRS_LARGE, DIAG_ROUNDS, RATE, COUNT_N, PROFILE_N, VARIANTS });
 	fs.writeFileSync(opts.out, markdown);
 	process.stdout.write(markdown);

@@ -49,11 +49,15 @@ class ManualTrigger implements INodeType {
 export class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly credentialType = new BrevoConversationsApi();
 
+	/** How often n8n read (and would have decrypted) the credential */
+	reads = 0;
+
 	constructor(private readonly data: ICredentialDataDecryptedObject) {
 		super();
 	}
 
 	async getDecrypted() {
+		this.reads++;
 		return structuredClone(this.data);
 	}
 
@@ -110,6 +114,8 @@ export interface RunResult {
 	output: INodeExecutionData[];
 	/** The error that stopped the workflow, as n8n stores it */
 	error: IRun['data']['resultData']['error'];
+	/** How often the node's run read the credential (n8n decrypts it from its database each time) */
+	credentialReads: number;
 }
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
@@ -146,8 +152,9 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	// Parameter defaults are filled in as the editor would when saving the workflow.
 	node.parameters =
 		NodeHelpers.getNodeParameters(types[NODE_TYPE].description.properties, node.parameters, true, false, node, types[NODE_TYPE].description) ?? {};
+	const credentialsHelper = new TestCredentialsHelper(options.credentials);
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		credentialsHelper,
 		hooks: new ExecutionLifecycleHooks('manual', 'exec-test', { nodes: [], connections: {} } as never),
 		variables: {},
 		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
@@ -164,5 +171,6 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		run,
 		error: run.data.resultData.error,
 		output: run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? [],
+		credentialReads: credentialsHelper.reads,
 	};
 }

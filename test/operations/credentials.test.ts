@@ -17,6 +17,17 @@ describe('credential', () => {
 		}
 	});
 
+	test('is read once per node run, not once per item (n8n would decrypt it from its database for every request)', async () => {
+		const input = Array.from({ length: 12 }, () => ({}));
+		const { output, error, credentialReads } = await runNode({ parameters: ping, input, credentials: brevo.credentials });
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(12);
+		expect(brevo.fake.requests).toHaveLength(12);
+		expect(brevo.fake.requests.every((r) => r.headers['api-key'] === API_KEY)).toBe(true);
+		// One read is n8n's own, for `$credentials` in the routing; the other is the node's (sendRequest.ts).
+		expect(credentialReads).toBe(2);
+	});
+
 	test('sends no partner-key header when it is empty (the fake then refuses, as Brevo would for a partner account)', async () => {
 		const { error } = await runNode({ parameters: ping, input: [{}], credentials: { ...brevo.credentials, partnerKey: '' } });
 		expect(brevo.fake.requests).toHaveLength(1);

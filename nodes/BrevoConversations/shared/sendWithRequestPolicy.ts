@@ -9,6 +9,7 @@ import {
 import { withItemIndex } from './itemErrors';
 import { gateFor } from './requestGate';
 import { readRequestPolicy } from './requestPolicy';
+import { sendRoutedRequest } from './sendRequest';
 
 function rateLimitResetOf(error: unknown): number | undefined {
 	if (!(error instanceof NodeApiError) || error.httpCode !== '429') return undefined;
@@ -55,7 +56,8 @@ function withoutRequestDetails(ctx: IExecutePaginationFunctions, error: unknown)
  *
  * Registered as the node's `requestOperations.pagination` function because that is the one place
  * where n8n's declarative engine hands the whole request (with its post-receive hooks) to node
- * code: `RoutingNode.makeRequest` calls it with `makeRoutingRequest`. Nothing is paginated.
+ * code: `RoutingNode.makeRequest` calls it instead of sending the request itself. Nothing is
+ * paginated; `sendRoutedRequest` sends it.
  */
 export async function sendWithRequestPolicy(
 	this: IExecutePaginationFunctions,
@@ -68,7 +70,7 @@ export async function sendWithRequestPolicy(
 		let waited = 0;
 		for (;;) {
 			try {
-				return await this.makeRoutingRequest(requestData as never);
+				return await sendRoutedRequest(this, requestData);
 			} catch (error) {
 				// Brevo rounds the reset to whole seconds and may say 0 just before the window turns.
 				const resetSaid = rateLimitResetOf(error);
