@@ -4,6 +4,8 @@
  *  - counts n8n-workflow's expression evaluations (Expression#resolveSimpleParameterValue called
  *    with an `=…` expression), per expression text and calling function, so the bench can attribute
  *    them to a node and to the step of n8n's engine that asked;
+ *  - counts credential decryptions (n8n-core's Credentials#getData: a database read and an AES
+ *    decryption each), to show how often a node reads its credential;
  *  - notes the monotonic clock and the wall clock at the same instant, so that a --cpu-prof
  *    profile (monotonic µs) can be cut to a node's run (wall-clock ms in n8n's run data).
  * On exit it writes $BENCH_PRELOAD_DIR/preload-<pid>.json. It changes nothing else.
@@ -47,12 +49,25 @@ function patch(Expression) {
 	};
 }
 
+let decryptions = 0;
+function patchCredentials(Credentials) {
+	const proto = Credentials?.prototype;
+	if (!proto || typeof proto.getData !== 'function' || patched.has(proto)) return;
+	patched.add(proto);
+	const original = proto.getData;
+	proto.getData = function (...args) {
+		decryptions++;
+		return original.apply(this, args);
+	};
+}
+
 const load = Module._load;
 Module._load = function (request, ...rest) {
 	const exported = load.call(this, request, ...rest);
 	if (request === 'n8n-workflow' || request.endsWith('/expression') || request.endsWith('/expression.js')) {
 		patch(exported?.Expression);
 	}
+	if (request === 'n8n-core') patchCredentials(exported?.Credentials);
 	return exported;
 };
 
@@ -60,5 +75,5 @@ process.on('exit', () => {
 	const dir = process.env.BENCH_PRELOAD_DIR;
 	if (!dir) return;
 	const file = path.join(dir, `preload-${process.pid}.json`);
-	fs.writeFileSync(file, JSON.stringify({ pid: process.pid, argv: process.argv.slice(1, 3), clock, counts }));
+	fs.writeFileSync(file, JSON.stringify({ pid: process.pid, argv: process.argv.slice(1, 3), clock, counts, decryptions }));
 });

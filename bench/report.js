@@ -67,14 +67,15 @@ function render(report, c) {
 	if (withCounts.length) {
 		L.push(`## Expression evaluations per item (N = ${c.COUNT_N})`, '');
 		L.push('Counted by bench/preload.js (`--require`d into n8n): calls of n8n-workflow\'s `Expression#resolveSimpleParameterValue` with');
-		L.push('the two expressions of the *Send* node, by the first calling function outside n8n-workflow.', '');
-		L.push('| n8n | variant | evaluations per item | by caller (per item) |');
-		L.push('|---|---|---:|---|');
+		L.push('the two expressions of the *Send* node, by the first calling function outside n8n-workflow; and calls of n8n-core\'s');
+		L.push('`Credentials#getData` (a database read and an AES decryption of the credential) in the whole run, per item.', '');
+		L.push('| n8n | variant | evaluations per item | by caller (per item) | credential reads per item |');
+		L.push('|---|---|---:|---|---:|');
 		for (const r of withCounts) {
 			for (const v of ['A', 'B']) {
 				const e = r.expressions[v];
 				const callers = Object.entries(e.callers).map(([k, x]) => `${k} ${f(x, 1)}`).join('; ');
-				L.push(`| ${r.n8nVersion} | ${v} | **${f(e.perItem, 1)}** | ${callers} |`);
+				L.push(`| ${r.n8nVersion} | ${v} | **${f(e.perItem, 1)}** | ${callers} | ${f(e.decryptionsPerItem, 2)} |`);
 			}
 		}
 		L.push('');

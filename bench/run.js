@@ -292,7 +292,7 @@ async function countExpressions(ctx, server, variant) {
 		}
 	}
 	fs.rmSync(dir, { recursive: true, force: true });
-	return { perItem: total / COUNT_N, callers };
+	return { perItem: total / COUNT_N, callers, decryptionsPerItem: main.decryptions / COUNT_N };
 }
 
 /** The preload record of n8n's main process (not the task runner's). */
