@@ -32,16 +32,18 @@ const fake = new FakeBrevo({ apiKey: API_KEY });
 const state = { batch: undefined, snapshots: '', runtime: undefined, n8nVersion: '' };
 
 /** Messages that exist before the run, with fixed IDs the workflows name. */
+/** Messages the fake holds before n8n runs (FakeBrevo#seedAgentMessage), by key. */
 const SEEDED = {
-	msgGet: { type: 'agent', text: 'Seeded agent message', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
-	msgUpd: { type: 'agent', text: 'Before the update', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
-	msgDel: { type: 'agent', text: 'To be deleted', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
-	pushGet: { type: 'agent', text: 'Seeded pushed message', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: true },
-	pushUpd: { type: 'agent', text: 'Pushed, before the update', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: true },
-	pushDel: { type: 'agent', text: 'Pushed, to be deleted', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: true },
-	cofA: { type: 'agent', text: 'First of three', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
-	cofB: { type: 'agent', text: 'Third of three', visitorId: 'e2e-visitor', agentId: 'e2e-agent', agentName: 'Agent', isPushed: false },
+	msgGet: { text: 'Seeded agent message' },
+	msgUpd: { text: 'Before the update' },
+	msgDel: { text: 'To be deleted' },
+	pushGet: { text: 'Seeded pushed message', isPushed: true },
+	pushUpd: { text: 'Pushed, before the update', isPushed: true },
+	pushDel: { text: 'Pushed, to be deleted', isPushed: true },
+	cofA: { text: 'First of three' },
+	cofB: { text: 'Third of three' },
 };
+const seeded = {};
 const seededId = (key) => `e2eSeed${key}`.padEnd(16, '0');
 const MISSING_ID = 'e2eNoSuchMessage';
 
@@ -148,9 +150,7 @@ async function setUp() {
 	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 
 	const baseUrl = await fake.start();
-	for (const [key, fields] of Object.entries(SEEDED)) {
-		fake.messages.set(seededId(key), { id: seededId(key), createdAt: 1760000000000, ...fields });
-	}
+	for (const [key, fields] of Object.entries(SEEDED)) seeded[key] = fake.seedAgentMessage(seededId(key), fields);
 
 	const env = n8nEnv(runtime, home, {
 		N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-0123456789',
@@ -243,7 +243,7 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 				assertOneRequest('GET', `/v3/conversations/messages/${seededId('msgGet')}`, undefined);
 				assert.deepEqual(
 					items.map((i) => i.json),
-					[{ id: seededId('msgGet'), createdAt: 1760000000000, ...SEEDED.msgGet }],
+					[seeded.msgGet],
 				);
 			});
 
@@ -279,7 +279,7 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 				assertOneRequest('GET', `/v3/conversations/pushedMessages/${seededId('pushGet')}`, undefined);
 				assert.deepEqual(
 					items.map((i) => i.json),
-					[{ id: seededId('pushGet'), createdAt: 1760000000000, ...SEEDED.pushGet }],
+					[seeded.pushGet],
 				);
 			});
 

@@ -98,15 +98,7 @@ function rateWorkflow(id, credentialId, options, onError) {
 }
 
 const seededId = (key) => `e2eSec${key}`.padEnd(16, '0');
-const SEEDED = {
-	msgGet: { type: 'agent', text: 'seeded', visitorId: 'sec-visitor', agentId: 'a1', agentName: 'Agent', isPushed: false },
-	msgUpd: { type: 'agent', text: 'seeded', visitorId: 'sec-visitor', agentId: 'a1', agentName: 'Agent', isPushed: false },
-	msgDel: { type: 'agent', text: 'seeded', visitorId: 'sec-visitor', agentId: 'a1', agentName: 'Agent', isPushed: false },
-	pshGet: { type: 'agent', text: 'seeded', visitorId: 'sec-visitor', agentId: 'a1', agentName: 'Agent', isPushed: true },
-	pshUpd: { type: 'agent', text: 'seeded', visitorId: 'sec-visitor', agentId: 'a1', agentName: 'Agent', isPushed: true },
-	pshDel: { type: 'agent', text: 'seeded', visitorId: 'sec-visitor', agentId: 'a1', agentName: 'Agent', isPushed: true },
-	visitor: { type: 'visitor', text: 'a visitor wrote this', visitorId: 'sec-visitor', isPushed: false },
-};
+const SEEDED_AGENT = { msgGet: {}, msgUpd: {}, msgDel: {}, pshGet: { isPushed: true }, pshUpd: { isPushed: true }, pshDel: { isPushed: true } };
 const COF = 'continueRegularOutput';
 
 /** id → [workflow, expected HTTP status the fake answered] for the secrets part. */
@@ -136,47 +128,8 @@ const RATE_WORKFLOWS = {
 };
 const BATCH = { ...RATE_WORKFLOWS, ...Object.fromEntries(Object.entries(SECRET_WORKFLOWS).map(([id, [wf]]) => [id, wf])) };
 
-/** Webhook bodies as Brevo sends them (the same as test/trigger/brevoEvents.ts, which is TypeScript). */
-const events = {
-	VISITOR_ID: 'kZMvWhf8npAu3H6qd57w2Hv6nh6rnxvg',
-	CONVERSATION_ID: 'MxhGJAEugdLtS2BBq',
-	visitor: () => ({
-		id: events.VISITOR_ID,
-		threadId: 'T5J3Wd2nc7hB4qkHX',
-		source: 'widget',
-		displayedName: 'Cyan Fox',
-		country: 'GB',
-		browserLanguage: 'en-GB',
-		contactAttributes: { EMAIL: 'cyan.fox@example.com', FIRSTNAME: 'Cyan' },
-		integrationAttributes: {},
-	}),
-	visitorMessage: () => ({
-		id: 'dkmyYPxJyh5rKDhRT',
-		type: 'visitor',
-		text: 'Hi, where is my order?',
-		html: 'Hi, where is my order?',
-		createdAt: 1665578322700,
-		isPushed: false,
-		isTrigger: false,
-		isMissed: false,
-	}),
-	conversationStarted: (message = events.visitorMessage()) => ({
-		eventName: 'conversationStarted',
-		conversationId: events.CONVERSATION_ID,
-		conversationStartPage: { link: 'https://shop.example.com/orders', title: 'My orders' },
-		message,
-		visitor: events.visitor(),
-		isNoAvailableAgent: false,
-	}),
-	conversationTranscript: () => ({
-		eventName: 'conversationTranscript',
-		conversationId: events.CONVERSATION_ID,
-		messages: [events.visitorMessage()],
-		agents: [{ id: 'bnRzp4CioKudG4aHm', name: 'Julia', email: 'julia@example.com' }],
-		visitor: events.visitor(),
-		missedMessagesCount: 0,
-	}),
-};
+/** Webhook bodies as Brevo sends them, shared with the trigger's jest tests. */
+const events = require('../test/fake-brevo/brevoEvents');
 
 const triggerWorkflow = () => {
 	const wf = readExample('visitor-reply.json');
@@ -251,9 +204,8 @@ async function setUp() {
 
 	const urls = {};
 	for (const [name, fake] of Object.entries(fakes)) urls[name] = await fake.start();
-	for (const [key, fields] of Object.entries(SEEDED)) {
-		fakes.secret.messages.set(seededId(key), { id: seededId(key), createdAt: 1760000000000, ...fields });
-	}
+	for (const [key, fields] of Object.entries(SEEDED_AGENT)) fakes.secret.seedAgentMessage(seededId(key), fields);
+	fakes.secret.messages.set(seededId('visitor'), { id: seededId('visitor'), type: 'visitor', text: 'a visitor wrote this', visitorId: 'sec-visitor', isPushed: false });
 	// A 500 for the two sends that ask for one (failNext would depend on the batch's order).
 	const route = fakes.secret.route.bind(fakes.secret);
 	fakes.secret.route = (method, url, body) => {

@@ -26,5 +26,9 @@ export declare class FakeBrevo {
 	): void;
 	blockIp(blocked?: boolean): void;
 	seedVisitorMessage(visitorId?: string, text?: string): string;
+	seedAgentMessage(
+		id: string,
+		fields?: { text?: string; visitorId?: string; isPushed?: boolean },
+	): Record<string, any>;
 	clearRequests(): void;
 }

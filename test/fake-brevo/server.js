@@ -121,6 +121,16 @@ class FakeBrevo {
 		return message.id;
 	}
 
+	/**
+	 * An agent's message (or, with `isPushed`, an automated one) under a chosen ID, with fixed
+	 * agent and time, so a test can seed it before n8n runs and compare n8n's output with it.
+	 */
+	seedAgentMessage(id, { text = 'Seeded agent message', visitorId = 'seeded-visitor', isPushed = false } = {}) {
+		const message = { id, createdAt: 1760000000000, type: 'agent', text, visitorId, agentId: 'seeded-agent', agentName: 'Agent', isPushed };
+		this.messages.set(id, message);
+		return message;
+	}
+
 	clearRequests() {
 		this.requests = [];
 	}

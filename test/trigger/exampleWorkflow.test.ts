@@ -20,7 +20,7 @@ import { BrevoConversations } from '../../nodes/BrevoConversations/BrevoConversa
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
 import { useFakeBrevo } from '../harness/fixtures';
 import { TestCredentialsHelper } from '../harness/runNode';
-import { agentMessage, conversationStarted, VISITOR_ID } from './brevoEvents';
+import { agentMessage, conversationStarted, VISITOR_ID } from '../fake-brevo/brevoEvents';
 import { TriggerWebhookServer } from './webhookServer';
 
 const SECRET = 'Zq4uT9v1xW7yB2nM5kP8';

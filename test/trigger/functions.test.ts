@@ -7,7 +7,7 @@ import { newestMessage, simplifyEvent, visitorEmail } from '../../nodes/BrevoCon
 import { activationProblem } from '../../nodes/BrevoConversationsTrigger/shared/triggerSettings';
 import { eventMessages, parseWebhookEvent } from '../../nodes/BrevoConversationsTrigger/shared/webhookEvent';
 import { checkToken, constantTimeEquals, readToken, secretProblem } from '../../nodes/BrevoConversationsTrigger/shared/webhookSecret';
-import { agentMessage, conversationFragment, conversationStarted, conversationTranscript, visitorMessage, VISITOR_ID } from './brevoEvents';
+import { agentMessage, conversationFragment, conversationStarted, conversationTranscript, visitorMessage, VISITOR_ID } from '../fake-brevo/brevoEvents';
 
 const SECRET = 'Zq4uT9v1xW7yB2nM5kP8';
 

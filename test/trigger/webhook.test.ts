@@ -12,7 +12,7 @@ import {
 	CONVERSATION_ID,
 	visitorMessage,
 	VISITOR_ID,
-} from './brevoEvents';
+} from '../fake-brevo/brevoEvents';
 import { TriggerWebhookServer } from './webhookServer';
 
 const SECRET = 'Zq4uT9v1xW7yB2nM5kP8';
