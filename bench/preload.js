@@ -2,8 +2,8 @@
 /**
  * Loaded into the n8n process with NODE_OPTIONS=--require (bench only). It
  *  - counts n8n-workflow's expression evaluations (Expression#resolveSimpleParameterValue called
- *    with an `=…` expression), per expression text and calling function, so the bench can attribute
- *    them to a node and to the step of n8n's engine that asked;
+ *    with an `=…` expression), every one, per expression text and calling function, so the bench can
+ *    attribute them to a node, a credential and the step of n8n's engine that asked;
  *  - counts credential decryptions (n8n-core's Credentials#getData: a database read and an AES
  *    decryption each), to show how often a node reads its credential;
  *  - notes the monotonic clock and the wall clock at the same instant, so that a --cpu-prof
@@ -19,15 +19,16 @@ const counts = Object.create(null);
 const patched = new WeakSet();
 
 /**
- * Which step asked for the evaluation: the first stack frame that is n8n's routing engine or a
- * node's own code (frames are source-mapped to .ts), e.g. "RoutingNode.resolveBaseUrl".
+ * Which step asked for the evaluation: the first stack frame that is n8n's routing engine, a
+ * node's own code or n8n's credentials helper (a credential's generic `authenticate`) — frames are
+ * source-mapped to .ts — e.g. "RoutingNode.resolveBaseUrl", "CredentialsHelper.authenticate".
  */
 function stepOf() {
 	const limit = Error.stackTraceLimit;
 	Error.stackTraceLimit = 40;
 	const frames = new Error().stack.split('\n').slice(3);
 	Error.stackTraceLimit = limit;
-	const step = /RoutingNode\.(runNode|resolveBaseUrl|makeRequest)|n8n-nodes-brevo-conversations|HttpRequest|ExecuteContext\.execute/;
+	const step = /RoutingNode\.(runNode|resolveBaseUrl|makeRequest)|CredentialsHelper\.(authenticate|getDecrypted)|n8n-nodes-brevo-conversations|HttpRequest|ExecuteContext\.execute/;
 	const frame = frames.find((f) => step.test(f)) ?? frames.find((f) => !/n8n-workflow|preload\.js/.test(f)) ?? '';
 	const name = frame.trim().replace(/^at (async )?/, '');
 	const file = /([^/\\]+?)(\.node)?\.[jt]s:\d+/.exec(name)?.[1];

@@ -39,8 +39,11 @@ function render(report, c) {
 	L.push('');
 	L.push('**Workflow**: Manual Trigger → Code (N items `{visitorId, orderId}`) → *Send*, where *Send* is');
 	L.push('(A) Brevo Conversations *Automated Message → Send* (credential `brevoConversationsApi`), or (B) HTTP Request');
-	L.push('`POST {baseUrl}/conversations/pushedMessages`, Header Auth credential `api-key`, body parameters `visitorId`, `text`.');
-	L.push(`Both map \`visitorId = ${'{{ $json.visitorId }}'}\` and \`text = Order {{ $json.orderId }} shipped\` by expressions.`);
+	L.push('`POST {baseUrl}/conversations/pushedMessages`, Header Auth credential `api-key`, body parameters `visitorId`, `text`,');
+	L.push('or, in the extras only, (N) the "before" figure: a naive declarative node built as n8n\'s declarative-node tutorial shows');
+	L.push('(bench/naive/, bench-only, never published: `requestDefaults.baseURL = {{$credentials.baseUrl}}`, a generic `authenticate` with');
+	L.push('header `api-key = {{$credentials.apiKey}}`, each field sent by `routing.send`), same call.');
+	L.push(`All map \`visitorId = ${'{{ $json.visitorId }}'}\` and \`text = Order {{ $json.orderId }} shipped\` by expressions.`);
 	L.push('Each run is its own `n8n execute --id=… --rawOutput` process against the fake Brevo server (bench process, 127.0.0.1, no quota).');
 	L.push('**ms/item** = the *Send* node\'s `executionTime` from n8n\'s run data ÷ N. **Peak RSS** = the n8n process\'s maximum resident set');
 	L.push('(`/usr/bin/time -f %M`), which includes n8n itself (≈ 300–400 MB idle) and printing the result JSON. **Requests** = requests the');
@@ -66,16 +69,22 @@ function render(report, c) {
 	const withCounts = report.runtimes.filter((r) => r.expressions);
 	if (withCounts.length) {
 		L.push(`## Expression evaluations per item (N = ${c.COUNT_N})`, '');
-		L.push('Counted by bench/preload.js (`--require`d into n8n): calls of n8n-workflow\'s `Expression#resolveSimpleParameterValue` with');
-		L.push('the two expressions of the *Send* node, by the first calling function outside n8n-workflow; and calls of n8n-core\'s');
-		L.push('`Credentials#getData` (a database read and an AES decryption of the credential) in the whole run, per item.', '');
-		L.push('| n8n | variant | evaluations per item | by caller (per item) | credential reads per item |');
-		L.push('|---|---|---:|---|---:|');
+		L.push('Counted by bench/preload.js (`--require`d into n8n\'s main process): every call of n8n-workflow\'s');
+		L.push('`Expression#resolveSimpleParameterValue` with an `=…` expression in the whole run — the *Send* node\'s two and any other');
+		L.push('(a credential\'s `{{$credentials.…}}`, a request default) — by expression and by calling step (the first frame of n8n\'s routing');
+		L.push('engine, credentials helper or the node; else the first outside n8n-workflow); and calls of n8n-core\'s `Credentials#getData`');
+		L.push('(a database read and an AES decryption of the credential) in the whole run, per item.', '');
+		L.push('| n8n | variant | evaluations per item | of them the two mapped fields | by expression: by caller (per item) | by caller (per item) | credential reads per item |');
+		L.push('|---|---|---:|---:|---|---|---:|');
 		for (const r of withCounts) {
-			for (const v of ['A', 'B']) {
+			for (const v of ['N', 'A', 'B']) {
 				const e = r.expressions[v];
+				if (!e) continue;
 				const callers = Object.entries(e.callers).map(([k, x]) => `${k} ${f(x, 1)}`).join('; ');
-				L.push(`| ${r.n8nVersion} | ${v} | **${f(e.perItem, 1)}** | ${callers} | ${f(e.decryptionsPerItem, 2)} |`);
+				const byExpr = Object.entries(e.expressions ?? {})
+					.map(([expr, x]) => `\`${expr}\` ${f(x.perItem, 1)}: ${Object.entries(x.callers).map(([k, y]) => `${k} ${f(y, 1)}`).join('; ')}`)
+					.join('<br>');
+				L.push(`| ${r.n8nVersion} | ${v} | **${f(e.perItem, 1)}** | ${f(e.userPerItem, 1)} | ${byExpr || '–'} | ${callers || '–'} | ${f(e.decryptionsPerItem, 2)} |`);
 			}
 		}
 		L.push('');
@@ -83,7 +92,7 @@ function render(report, c) {
 
 	const diag = first?.diagnostics;
 	if (diag) {
-		L.push(`## Diagnostics: what changes A's cost (n8n ${first.n8nVersion}, N = 1,000, ${c.DIAG_ROUNDS} alternating rounds)`, '');
+		L.push(`## Diagnostics: what changes A's cost, and the naive node N (n8n ${first.n8nVersion}, 1,000 items, ${c.DIAG_ROUNDS} alternating rounds)`, '');
 		L.push('| variant | ms/item median (min–max) | vs A | peak RSS MB |');
 		L.push('|---|---|---:|---|');
 		for (const [v, s] of Object.entries(diag)) {
@@ -92,7 +101,19 @@ function render(report, c) {
 		L.push('');
 		const e = first.expressions;
 		if (e && diag.S && diag.T) {
-			L.push(`Cost of one expression evaluation, from these medians: A (${f(diag.A.median - diag.S.median, 3)} ms/item ÷ ${f(e.A.perItem, 0)} evaluations) = **${f((diag.A.median - diag.S.median) / e.A.perItem, 3)} ms**; B (${f(diag.B.median - diag.T.median, 3)} ÷ ${f(e.B.perItem, 0)}) = **${f((diag.B.median - diag.T.median) / e.B.perItem, 3)} ms**.`, '');
+			// The fixed-value variants S and T drop only the two mapped fields' expressions.
+			const user = (v) => e[v].userPerItem ?? e[v].perItem;
+			L.push(`Cost of one expression evaluation, from these medians: A (${f(diag.A.median - diag.S.median, 3)} ms/item ÷ ${f(user('A'), 0)} evaluations of the mapped fields) = **${f((diag.A.median - diag.S.median) / user('A'), 3)} ms**; B (${f(diag.B.median - diag.T.median, 3)} ÷ ${f(user('B'), 0)}) = **${f((diag.B.median - diag.T.median) / user('B'), 3)} ms**.`, '');
+		}
+		if (e && diag.N) {
+			L.push(`### Before and after: the naive declarative node (N), this node (A), the HTTP Request node (B) — n8n ${first.n8nVersion}, 1,000 items`, '');
+			L.push('| variant | expression evaluations per item | credential reads per item | ms/item median (min–max) | vs A ms/item | ÷ A |');
+			L.push('|---|---:|---:|---|---:|---:|');
+			for (const v of ['N', 'A', 'B']) {
+				if (!e[v] || !diag[v]) continue;
+				L.push(`| ${c.VARIANTS[v].label} | ${f(e[v].perItem, 1)} | ${f(e[v].decryptionsPerItem, 2)} | ${range(diag[v], 3)} | ${f(diag[v].median - diag.A.median, 3)} | ${f(diag[v].median / diag.A.median)} |`);
+			}
+			L.push('');
 		}
 	}
 
@@ -120,7 +141,8 @@ function render(report, c) {
 	const deps = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).dependencies ?? {};
 	L.push('## Package', '');
 	L.push('| packed tarball (npm pack) | unpacked | files | runtime dependencies | installed into .n8n/nodes/node_modules |', '|---:|---:|---:|---:|---|');
-	L.push(`| ${f(pk.size / 1024, 1)} KiB | ${f(pk.unpackedSize / 1024, 1)} KiB | ${pk.files} | ${Object.keys(deps).length} | ${first?.installed.join(', ')} |`, '');
+	const installed = first?.installed.map((x) => (x === 'n8n-nodes-bench-naive' ? `${x} (variant N, installed by the bench)` : x));
+	L.push(`| ${f(pk.size / 1024, 1)} KiB | ${f(pk.unpackedSize / 1024, 1)} KiB | ${pk.files} | ${Object.keys(deps).length} | ${installed?.join(', ')} |`, '');
 
 	let analysis = `${MARKER}\n## Analysis\n\n(hand-written; kept when the file is regenerated)\n`;
 	try {

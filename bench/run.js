@@ -2,6 +2,8 @@
 /**
  * `npm run bench`: the Brevo Conversations node against n8n's HTTP Request node, in a real n8n,
  * against the fake Brevo server on 127.0.0.1. Writes bench/RESULTS.md and prints the same.
+ * Variant N, the "before" figure, is a naive declarative node built as n8n's tutorial shows
+ * (bench/naive/, a separate bench-only package installed next to ours; never published).
  * Not part of `npm test` or CI. See the top of bench/RESULTS.md for what is measured and how.
  *
  *   npm run bench                                  everything (≈ 15–20 min on 2 cores)
@@ -15,7 +17,7 @@
  *   --diag-rounds=3           BENCH_DIAG_ROUNDS  rounds of the diagnostic variants (0: skip them)
  *   --no-extras                                  skip expression counts, profile, rate limit, diagnostics
  *   --out=bench/RESULTS.md                       where to write the report
- *   --compare=A,P,B           BENCH_COMPARE      only these variants (see VARIANTS), printed, no report
+ *   --compare=N,A,B           BENCH_COMPARE      only these variants (see VARIANTS), printed, no report
  *   --profile=A,B             BENCH_PROFILE      with --compare: then one --cpu-prof run of each, summarised;
  *                                                the .cpuprofile files are kept (their folder is printed)
  */
@@ -59,7 +61,9 @@ const API_KEY = 'xkeysib-bench-0123456789';
 const NODE_TYPE = 'n8n-nodes-brevo-conversations.brevoConversations';
 const VISITOR_EXPR = '={{ $json.visitorId }}';
 const TEXT_EXPR = '=Order {{ $json.orderId }} shipped';
-const CRED = { brevo: 'benchBrevoCred01', limited: 'benchBrevoLimit1', header: 'benchHeaderAuth1' };
+const NAIVE_TYPE = 'n8n-nodes-bench-naive.naiveBrevo';
+const NAIVE_DIR = path.join(__dirname, 'naive');
+const CRED = { brevo: 'benchBrevoCred01', limited: 'benchBrevoLimit1', header: 'benchHeaderAuth1', naive: 'benchNaiveCred01' };
 const PRELOAD = path.join(__dirname, 'preload.js');
 
 const say = (message) => process.stderr.write(`[bench] ${message}\n`);
@@ -69,10 +73,14 @@ const median = (xs) => {
 };
 const fmt = (x, digits = 2) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
 
-/** The variants: what the last node ("Send") of the workflow is. A and B are the comparison. */
+/**
+ * The variants: what the last node ("Send") of the workflow is. A and B are the comparison; N is the
+ * "before" figure (counted and timed with the extras).
+ */
 const VARIANTS = {
 	A: { label: 'A: Brevo Conversations node', node: (ctx) => brevoSend(CRED.brevo) },
 	B: { label: 'B: HTTP Request node', node: (ctx) => httpSend(ctx) },
+	N: { label: 'N: a naive declarative node (tutorial pattern), same call', node: () => naiveSend() },
 	// Diagnostics (N = 1,000, first runtime): what changes A's cost
 	P: { label: 'A with Options → Max Parallel Requests = 50', node: () => brevoSend(CRED.brevo, { options: { maxParallel: 50 } }) },
 	S: { label: 'A with fixed values (no expressions)', node: () => brevoSend(CRED.brevo, { visitorId: 'visitor-x', text: 'Order shipped' }) },
@@ -88,6 +96,16 @@ function brevoSend(credentialId, parameters = {}) {
 		typeVersion: 1,
 		parameters: { resource: 'automatedMessage', operation: 'send', visitorId: VISITOR_EXPR, text: TEXT_EXPR, options: {}, ...parameters },
 		credentials: { brevoConversationsApi: { id: credentialId, name: credentialId } },
+	};
+}
+
+/** bench/naive's node: Automated Message → Send, the same two fields mapped by the same expressions. */
+function naiveSend() {
+	return {
+		type: NAIVE_TYPE,
+		typeVersion: 1,
+		parameters: { resource: 'automatedMessage', operation: 'send', visitorId: VISITOR_EXPR, text: TEXT_EXPR },
+		credentials: { naiveBrevoApi: { id: CRED.naive, name: CRED.naive } },
 	};
 }
 
@@ -134,14 +152,20 @@ async function pack() {
 	await exec('npm', ['run', 'build', '--silent']);
 	const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', destination]);
 	const [info] = JSON.parse(stdout);
-	return { tgz: path.join(destination, path.basename(info.filename)), size: info.size, unpackedSize: info.unpackedSize, files: info.entryCount };
+	const naive = await exec('npm', ['pack', '--json', '--pack-destination', destination], { cwd: NAIVE_DIR });
+	const naiveTgz = path.join(destination, path.basename(JSON.parse(naive.stdout)[0].filename));
+	return { tgz: path.join(destination, path.basename(info.filename)), naiveTgz, size: info.size, unpackedSize: info.unpackedSize, files: info.entryCount };
 }
 
-/** A fresh n8n home with the package installed, the credentials and every workflow imported. */
-async function setUp(version, tgz, servers) {
+/**
+ * A fresh n8n home with the package and bench/naive's installed, the credentials and every workflow
+ * imported. The second install keeps the first (npm saved it to the nodes folder's package.json).
+ */
+async function setUp(version, packed, servers) {
 	const runtime = await ensureRuntime(version);
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), `brevo-bench-${version}-`));
-	await installPackage(runtime, home, tgz);
+	await installPackage(runtime, home, packed.tgz);
+	await installPackage(runtime, home, packed.naiveTgz);
 	const env = n8nEnv(runtime, home, {
 		N8N_ENCRYPTION_KEY: 'bench-fixed-encryption-key-0123456789',
 		N8N_SSRF_PROTECTION_ENABLED: 'false',
@@ -159,6 +183,9 @@ async function setUp(version, tgz, servers) {
 		n8nVersion: (await runN8nOk(runtime, env, ['--version'])).stdout.trim(),
 		installed: fs.readdirSync(path.join(home, '.n8n', 'nodes', 'node_modules')).filter((d) => !d.startsWith('.')),
 	};
+	for (const name of ['n8n-nodes-brevo-conversations', 'n8n-nodes-bench-naive']) {
+		if (!ctx.installed.includes(name)) throw new Error(`${name} is not installed in ${home} (found: ${ctx.installed.join(', ')})`);
+	}
 	const input = path.join(home, 'input');
 	fs.mkdirSync(path.join(input, 'workflows'), { recursive: true });
 	const brevo = (id, baseUrl) => ({ id, name: id, type: 'brevoConversationsApi', data: { apiKey: API_KEY, partnerKey: '', baseUrl } });
@@ -166,10 +193,11 @@ async function setUp(version, tgz, servers) {
 		brevo(CRED.brevo, servers.baseUrl),
 		brevo(CRED.limited, servers.limitedUrl),
 		{ id: CRED.header, name: 'api-key header', type: 'httpHeaderAuth', data: { name: 'api-key', value: API_KEY } },
+		{ id: CRED.naive, name: CRED.naive, type: 'naiveBrevoApi', data: { apiKey: API_KEY, baseUrl: servers.baseUrl } },
 	];
 	fs.writeFileSync(path.join(input, 'credentials.json'), JSON.stringify(credentials));
 	const wanted = COMPARE ? [...SIZES.flatMap((n) => COMPARE.map((v) => [v, n])), ...PROFILE.map((v) => [v, PROFILE_N])] : [...SIZES.flatMap((n) => [['A', n], ['B', n]]), ['A', 10], ['A', COUNT_N], ['B', COUNT_N], ['A', PROFILE_N], ['B', 1000]];
-	if (EXTRAS && !COMPARE) wanted.push(...['P', 'S', 'T', 'L', 'M'].map((v) => [v, 1000]), ['R', RATE.items]);
+	if (EXTRAS && !COMPARE) wanted.push(['N', COUNT_N], ...['N', 'P', 'S', 'T', 'L', 'M'].map((v) => [v, 1000]), ['R', RATE.items]);
 	for (const [variant, n] of wanted) {
 		fs.writeFileSync(path.join(input, 'workflows', `${workflowId(variant, n)}.json`), JSON.stringify(workflow(ctx, variant, n)));
 	}
@@ -278,21 +306,31 @@ function printProfile(variant, p) {
 	process.stdout.write(` total time (self + callees) by function:\n${p.inclusive.map(line).join('')}`);
 }
 
-/** Expression evaluations per item in the Send node, by expression and by n8n's calling step. */
+/**
+ * Expression evaluations per item in the whole run (n8n's main process): every `=…` expression, the
+ * Send node's own two and any other (e.g. a credential's `={{$credentials.…}}`), by expression text
+ * and by n8n's calling step. `userPerItem`: the two mapped by the user (VISITOR_EXPR, TEXT_EXPR) only.
+ */
 async function countExpressions(ctx, server, variant) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-bench-count-'));
 	await execute(ctx, server, variant, COUNT_N, { nodeOptions: `--require=${PRELOAD}`, preloadDir: dir, env: { BENCH_COUNT_CALLERS: '1' } });
 	const main = readPreload(dir);
 	const callers = {};
+	const expressions = {};
 	let total = 0;
-	for (const expr of [VISITOR_EXPR, TEXT_EXPR]) {
-		for (const [caller, count] of Object.entries(main.counts[expr] ?? {})) {
+	let user = 0;
+	for (const [expr, byCaller] of Object.entries(main.counts)) {
+		const entry = (expressions[expr] = { perItem: 0, callers: {} });
+		for (const [caller, count] of Object.entries(byCaller)) {
 			callers[caller] = (callers[caller] ?? 0) + count / COUNT_N;
+			entry.callers[caller] = count / COUNT_N;
+			entry.perItem += count / COUNT_N;
 			total += count;
+			if (expr === VISITOR_EXPR || expr === TEXT_EXPR) user += count;
 		}
 	}
 	fs.rmSync(dir, { recursive: true, force: true });
-	return { perItem: total / COUNT_N, callers, decryptionsPerItem: main.decryptions / COUNT_N };
+	return { perItem: total / COUNT_N, userPerItem: user / COUNT_N, callers, expressions, decryptionsPerItem: main.decryptions / COUNT_N };
 }
 
 /** The preload record of n8n's main process (not the task runner's). */
@@ -348,7 +386,7 @@ async function main() {
 	const report = { began: new Date(began), packed, runtimes: [] };
 	try {
 		for (const [index, version] of RUNTIMES.entries()) {
-			const ctx = await setUp(version, packed.tgz, servers);
+			const ctx = await setUp(version, packed, servers);
 			const entry = { version, n8nVersion: ctx.n8nVersion, nodeVersion: ctx.runtime.nodeVersion, httpVersion: ctx.httpVersion, installed: ctx.installed, sizes: [] };
 			report.runtimes.push(entry);
 			say(`n8n ${ctx.n8nVersion} on Node ${ctx.runtime.nodeVersion}; HTTP Request node v${ctx.httpVersion}; home ${ctx.home}`);
@@ -365,14 +403,15 @@ async function main() {
 				entry.sizes.push({ n, pairs, A: stats(runs.A), B: stats(runs.B), ratios, ratio: median(ratios) });
 			}
 			if (EXTRAS) {
-				entry.expressions = { A: await countExpressions(ctx, fake, 'A'), B: await countExpressions(ctx, fake, 'B') };
-				say(`expressions per item: A ${entry.expressions.A.perItem}, B ${entry.expressions.B.perItem}`);
+				entry.expressions = {};
+				for (const v of ['N', 'A', 'B']) entry.expressions[v] = await countExpressions(ctx, fake, v);
+				say(`expressions per item: ${Object.entries(entry.expressions).map(([v, e]) => `${v} ${e.perItem}`).join(', ')}`);
 				if (index === 0) {
 					entry.profile = await profile(ctx, fake);
 					entry.rate = await rateLimited(ctx, limited);
 					say(`rate-limited: ${entry.rate.delivered}/${RATE.items} delivered, ${entry.rate.duplicates} duplicates, ${entry.rate.ms} ms`);
 					if (DIAG_ROUNDS > 0) {
-						const variants = ['A', 'B', 'P', 'S', 'T', ...(version === '2.40.7' ? ['L', 'M'] : [])];
+						const variants = ['A', 'B', 'N', 'P', 'S', 'T', ...(version === '2.40.7' ? ['L', 'M'] : [])];
 						const runs = await alternate(ctx, fake, variants, 1000, DIAG_ROUNDS);
 						entry.diagnostics = Object.fromEntries(variants.map((v) => [v, stats(runs[v])]));
 					}
