@@ -377,6 +377,32 @@ async function rateLimited(ctx, limited) {
 	};
 }
 
+/** The report's measurements on one runtime (extras on the first runtime only). */
+async function measure(ctx, entry, index, fake, limited) {
+	await execute(ctx, fake, 'A', 10); // warm-up (disk cache), not counted
+	for (const n of SIZES) {
+		const pairs = n >= 10000 ? PAIRS_LARGE : PAIRS;
+		const runs = await alternate(ctx, fake, ['A', 'B'], n, pairs);
+		const ratios = runs.A.map((a, i) => a.msPerItem / runs.B[i].msPerItem);
+		entry.sizes.push({ n, pairs, A: stats(runs.A), B: stats(runs.B), ratios, ratio: median(ratios) });
+	}
+	if (EXTRAS) {
+		entry.expressions = {};
+		for (const v of ['N', 'A', 'B']) entry.expressions[v] = await countExpressions(ctx, fake, v);
+		say(`expressions per item: ${Object.entries(entry.expressions).map(([v, e]) => `${v} ${e.perItem}`).join(', ')}`);
+		if (index === 0) {
+			entry.profile = await profile(ctx, fake);
+			entry.rate = await rateLimited(ctx, limited);
+			say(`rate-limited: ${entry.rate.delivered}/${RATE.items} delivered, ${entry.rate.duplicates} duplicates, ${entry.rate.ms} ms`);
+			if (DIAG_ROUNDS > 0) {
+				const variants = ['A', 'B', 'N', 'P', 'S', 'T', ...(entry.version === '2.40.7' ? ['L', 'M'] : [])];
+				const runs = await alternate(ctx, fake, variants, 1000, DIAG_ROUNDS);
+				entry.diagnostics = Object.fromEntries(variants.map((v) => [v, stats(runs[v])]));
+			}
+		}
+	}
+}
+
 async function main() {
 	const began = Date.now();
 	const packed = await pack();
@@ -393,29 +419,8 @@ async function main() {
 			if (COMPARE) {
 				for (const n of SIZES) printComparison(n, await alternate(ctx, fake, COMPARE, n, n >= 10000 ? PAIRS_LARGE : PAIRS));
 				for (const v of PROFILE) printProfile(v, await profile(ctx, fake, v, { keep: true }));
-				continue;
-			}
-			await execute(ctx, fake, 'A', 10); // warm-up (disk cache), not counted
-			for (const n of SIZES) {
-				const pairs = n >= 10000 ? PAIRS_LARGE : PAIRS;
-				const runs = await alternate(ctx, fake, ['A', 'B'], n, pairs);
-				const ratios = runs.A.map((a, i) => a.msPerItem / runs.B[i].msPerItem);
-				entry.sizes.push({ n, pairs, A: stats(runs.A), B: stats(runs.B), ratios, ratio: median(ratios) });
-			}
-			if (EXTRAS) {
-				entry.expressions = {};
-				for (const v of ['N', 'A', 'B']) entry.expressions[v] = await countExpressions(ctx, fake, v);
-				say(`expressions per item: ${Object.entries(entry.expressions).map(([v, e]) => `${v} ${e.perItem}`).join(', ')}`);
-				if (index === 0) {
-					entry.profile = await profile(ctx, fake);
-					entry.rate = await rateLimited(ctx, limited);
-					say(`rate-limited: ${entry.rate.delivered}/${RATE.items} delivered, ${entry.rate.duplicates} duplicates, ${entry.rate.ms} ms`);
-					if (DIAG_ROUNDS > 0) {
-						const variants = ['A', 'B', 'N', 'P', 'S', 'T', ...(version === '2.40.7' ? ['L', 'M'] : [])];
-						const runs = await alternate(ctx, fake, variants, 1000, DIAG_ROUNDS);
-						entry.diagnostics = Object.fromEntries(variants.map((v) => [v, stats(runs[v])]));
-					}
-				}
+			} else {
+				await measure(ctx, entry, index, fake, limited);
 			}
 			if (!process.env.BENCH_KEEP) fs.rmSync(ctx.home, { recursive: true, force: true });
 		}

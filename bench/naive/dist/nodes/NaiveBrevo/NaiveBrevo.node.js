@@ -8,6 +8,19 @@
 Object.defineProperty(exports, '__esModule', { value: true });
 exports.NaiveBrevo = void 0;
 
+/** A required text field sent as one body property by `routing.send`, as the tutorial does it. */
+function bodyField(displayName, name) {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show: { resource: ['automatedMessage'], operation: ['send'] } },
+		routing: { send: { type: 'body', property: name } },
+	};
+}
+
 class NaiveBrevo {
 	description = {
 		displayName: 'Naive Brevo',
@@ -75,44 +88,8 @@ class NaiveBrevo {
 				],
 				default: 'send',
 			},
-			{
-				displayName: 'Visitor ID',
-				name: 'visitorId',
-				type: 'string',
-				required: true,
-				default: '',
-				displayOptions: {
-					show: {
-						resource: ['automatedMessage'],
-						operation: ['send'],
-					},
-				},
-				routing: {
-					send: {
-						type: 'body',
-						property: 'visitorId',
-					},
-				},
-			},
-			{
-				displayName: 'Text',
-				name: 'text',
-				type: 'string',
-				required: true,
-				default: '',
-				displayOptions: {
-					show: {
-						resource: ['automatedMessage'],
-						operation: ['send'],
-					},
-				},
-				routing: {
-					send: {
-						type: 'body',
-						property: 'text',
-					},
-				},
-			},
+			bodyField('Visitor ID', 'visitorId'),
+			bodyField('Text', 'text'),
 		],
 	};
 }
