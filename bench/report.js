@@ -74,7 +74,7 @@ function render(report, c) {
 		L.push('(a credential\'s `{{$credentials.…}}`, a request default) — by expression and by calling step (the first frame of n8n\'s routing');
 		L.push('engine, credentials helper or the node; else the first outside n8n-workflow); and calls of n8n-core\'s `Credentials#getData`');
 		L.push('(a database read and an AES decryption of the credential) in the whole run, per item.', '');
-		L.push('| n8n | variant | evaluations per item | of them the two mapped fields | by expression: by caller (per item) | by caller (per item) | credential reads per item |');
+		L.push('| n8n | variant | evaluations per item | of them the two mapped fields | per expression, by calling step (per item) | all of them by calling step (per item) | credential reads per item |');
 		L.push('|---|---|---:|---:|---|---|---:|');
 		for (const r of withCounts) {
 			for (const v of ['N', 'A', 'B']) {
