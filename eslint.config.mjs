@@ -7,7 +7,9 @@
 // - `npm run lint:dist` what npm publishes: the built dist/**/*.js and package.json
 //                       (needs `npm run build` first; --no-ignore lifts the dist/ ignore below).
 // test/jest scan.test.ts runs the scanner's own analyzePackage on the source and on the packed tarball.
+import js from '@eslint/js';
 import tsParser from '@typescript-eslint/parser';
+import globals from 'globals';
 import communityNodes from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
@@ -19,7 +21,15 @@ const scannerRules = { ...recommended.rules, 'no-console': 'error' };
 
 export default [
 	{
-		ignores: ['dist/**', 'node_modules/**', 'test/**', 'e2e/**', 'bench/**', 'scripts/**', 'examples/**', 'docs/**', '.cache/**', '.github/**', 'gulpfile.js', 'jest.config.js', 'eslint.config.mjs', 'package-lock.json'],
+		// test/**/*.ts is checked by tsc (npm run typecheck), not here.
+		ignores: ['dist/**', 'node_modules/**', 'test/**/*.ts', 'examples/**', 'docs/**', '.cache/**', '.github/**', 'eslint.config.mjs', 'package-lock.json'],
+	},
+	{
+		// The project's own tooling in plain JavaScript (e2e suite, bench, fake Brevo server, build
+		// scripts): n8n never loads it, so it gets ESLint's general rules, not n8n's.
+		files: ['e2e/**/*.js', 'bench/**/*.js', 'test/**/*.js', 'scripts/**/*.js', 'gulpfile.js', 'jest.config.js'],
+		languageOptions: { sourceType: 'commonjs', ecmaVersion: 'latest', globals: globals.node },
+		rules: js.configs.recommended.rules,
 	},
 	{
 		files: ['package.json', 'credentials/**/*.ts', 'nodes/**/*.ts', 'nodes/**/*.json', 'credentials/**/*.json'],

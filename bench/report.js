@@ -148,7 +148,9 @@ function render(report, c) {
 	try {
 		const existing = fs.readFileSync(path.join(__dirname, 'RESULTS.md'), 'utf8');
 		if (existing.includes(MARKER)) analysis = existing.slice(existing.indexOf(MARKER));
-	} catch {}
+	} catch {
+		// No earlier report: start with the empty analysis heading.
+	}
 	return `${L.join('\n')}\n${analysis}`;
 }
 

@@ -78,7 +78,7 @@ const fmt = (x, digits = 2) => (x === undefined || Number.isNaN(x) ? '–' : x.t
  * "before" figure (counted and timed with the extras).
  */
 const VARIANTS = {
-	A: { label: 'A: Brevo Conversations node', node: (ctx) => brevoSend(CRED.brevo) },
+	A: { label: 'A: Brevo Conversations node', node: () => brevoSend(CRED.brevo) },
 	B: { label: 'B: HTTP Request node', node: (ctx) => httpSend(ctx) },
 	N: { label: 'N: a naive declarative node (tutorial pattern), same call', node: () => naiveSend() },
 	// Diagnostics (N = 1,000, first runtime): what changes A's cost
@@ -257,7 +257,9 @@ function run(command, args, env, timeoutMs) {
 			try {
 				const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
 				if (hwm) polledPeakKb = Math.max(polledPeakKb, Number(hwm[1]));
-			} catch {}
+			} catch {
+				// The process has just ended: its last reading stands.
+			}
 		}, 100);
 		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		child.on('error', reject);

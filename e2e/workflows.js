@@ -95,7 +95,9 @@ function runnableExample(file) {
 			nodes.push(node);
 		}
 	}
-	const { pinData, ...rest } = workflow;
+	// Pinned data would replace the node's real run; the samples were used above.
+	const rest = { ...workflow };
+	delete rest.pinData;
 	return { ...rest, nodes, connections };
 }
 

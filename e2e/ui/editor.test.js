@@ -252,7 +252,7 @@ async function checkEditor(page, theme) {
 		const workflowId = await createWorkflow(`Brevo Conversations UI check (${theme})`);
 		await page.goto(`${baseUrl}/workflow/${workflowId}?theme=${theme}`);
 		await page.getByTestId('canvas-node').first().waitFor();
-		assert.equal(await page.evaluate(() => document.body.getAttribute('data-theme')), theme);
+		assert.equal(await page.evaluate(() => globalThis.document.body.getAttribute('data-theme')), theme);
 
 		// Node creator: search from the trigger's output.
 		await page.getByTestId('canvas-handle-plus').first().click();
