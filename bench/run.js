@@ -28,7 +28,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { ensureRuntime, ROOT } = require('../e2e/runtime');
-const { exec, freePort, installPackage, n8nEnv, runN8nOk } = require('../e2e/n8n');
+const { exec, fakeBrevoN8nEnv, freePort, installPackage, runN8nOk } = require('../e2e/n8n');
 const { summarise } = require('./cpuprofile');
 
 const { values: opts } = parseArgs({
@@ -166,11 +166,9 @@ async function setUp(version, packed, servers) {
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), `brevo-bench-${version}-`));
 	await installPackage(runtime, home, packed.tgz);
 	await installPackage(runtime, home, packed.naiveTgz);
-	const env = n8nEnv(runtime, home, {
+	const env = await fakeBrevoN8nEnv(runtime, home, {
 		N8N_ENCRYPTION_KEY: 'bench-fixed-encryption-key-0123456789',
-		N8N_SSRF_PROTECTION_ENABLED: 'false',
 		N8N_LOG_LEVEL: 'info', // `execute` prints its result through the logger, at info level
-		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
 	});
 	delete env.NODE_OPTIONS;
 	const httpSource = fs.readFileSync(path.join(path.dirname(runtime.n8nBin), '..', '..', 'n8n-nodes-base', 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js'), 'utf8');

@@ -18,7 +18,7 @@ const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
-const { freePort, installPackage, n8nEnv, packPackage, runN8n, runN8nOk } = require('./n8n');
+const { fakeBrevoN8nEnv, freePort, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
 const { NODE_TYPE, itemsWorkflow, readExample, runnableExample, singleNodeWorkflow } = require('./workflows');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
@@ -152,14 +152,7 @@ async function setUp() {
 	const baseUrl = await fake.start();
 	for (const [key, fields] of Object.entries(SEEDED)) seeded[key] = fake.seedAgentMessage(seededId(key), fields);
 
-	const env = n8nEnv(runtime, home, {
-		N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-0123456789',
-		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		N8N_PORT: String(await freePort()),
-		N8N_SSRF_PROTECTION_ENABLED: 'false',
-		N8N_LOG_LEVEL: 'warn',
-		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
-	});
+	const env = await fakeBrevoN8nEnv(runtime, home, { N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-0123456789', N8N_LOG_LEVEL: 'warn' });
 	const files = path.join(home, 'input');
 	fs.mkdirSync(path.join(files, 'workflows'), { recursive: true });
 	const credentials = [
@@ -201,17 +194,6 @@ async function tearDown() {
 	await fake.stop();
 	if (state.home && !process.env.E2E_KEEP) fs.rmSync(state.home, { recursive: true, force: true });
 	else if (state.home) process.stderr.write(`[e2e] kept ${state.home}\n`);
-}
-
-/** Polls `check` every 100 ms until it returns a value, for at most `ms`. */
-async function waitFor(check, ms, what) {
-	const deadline = Date.now() + ms;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
 }
 
 describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {

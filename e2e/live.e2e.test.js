@@ -28,7 +28,7 @@ const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
-const { exec, freePort, installPackage, n8nEnv, packPackage, runN8n, runN8nOk } = require('./n8n');
+const { exec, fakeBrevoN8nEnv, freePort, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
 const { readExample } = require('./workflows');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
@@ -167,16 +167,6 @@ async function executionsOf(workflowId) {
 	return rows.map((row) => ({ ...row, data: row.data ? flatted.parse(row.data) : undefined }));
 }
 
-async function waitFor(check, ms, what) {
-	const deadline = Date.now() + ms;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
-
 function summaryOf(id) {
 	const summary = state.batch.executions.find((e) => e.workflowId === id);
 	assert.ok(summary, `execute-batch reported nothing for ${id}`);
@@ -213,14 +203,7 @@ async function setUp() {
 		return route(method, url, body);
 	};
 
-	const env = (state.env = n8nEnv(runtime, home, {
-		N8N_ENCRYPTION_KEY: 'e2e-live-encryption-key-0123456789',
-		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		N8N_PORT: String(await freePort()),
-		N8N_SSRF_PROTECTION_ENABLED: 'false',
-		N8N_LOG_LEVEL: 'debug',
-		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
-	}));
+	const env = (state.env = await fakeBrevoN8nEnv(runtime, home, { N8N_ENCRYPTION_KEY: 'e2e-live-encryption-key-0123456789', N8N_LOG_LEVEL: 'debug' }));
 	const input = path.join(home, 'input');
 	fs.mkdirSync(path.join(input, 'workflows'), { recursive: true });
 	const cred = (id, apiKey, partnerKey, baseUrl) => ({ id, name: id, type: 'brevoConversationsApi', data: { apiKey, partnerKey, baseUrl } });
@@ -270,6 +253,7 @@ async function startN8n() {
 		},
 		120000,
 		'n8n start to be ready',
+		200, // each check is an HTTP call or a database query in a child process
 	);
 }
 
@@ -424,6 +408,7 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 				},
 				30000,
 				'the production webhook to be registered',
+				200, // each check is an HTTP call or a database query in a child process
 			);
 			assert.equal(first.status, 403, await first.text());
 			const missing = await post('', events.conversationStarted());
@@ -458,6 +443,7 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 				},
 				30000,
 				'the execution to finish',
+				200, // each check is an HTTP call or a database query in a child process
 			);
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			const executions = await executionsOf(TRIGGER_WF);

@@ -6,6 +6,8 @@
  *   packPackage()                          build + `npm pack` → absolute path of the .tgz
  *   installPackage(runtime, userFolder, tgz)  install it as a community package of that n8n home
  *   n8nEnv(runtime, userFolder, extra)     the environment of a local, headless, private n8n
+ *   fakeBrevoN8nEnv(runtime, userFolder, extra)  the same, for one against the fake Brevo server
+ *   waitFor(check, ms, what)               polls until `check` gives a value, bounded
  *   runN8n(runtime, env, args, options)    run one n8n CLI command, bounded by a timeout
  *   freePort()                             a free TCP port on 127.0.0.1
  */
@@ -92,6 +94,32 @@ function n8nEnv(runtime, userFolder, extra = {}) {
 	};
 }
 
+/**
+ * `n8nEnv` for a throwaway n8n that talks to the fake Brevo server: its own free ports, SSRF
+ * protection off (the fake listens on 127.0.0.1, which it would refuse), and no environment
+ * access from nodes (as on a hardened instance).
+ */
+async function fakeBrevoN8nEnv(runtime, userFolder, extra = {}) {
+	return n8nEnv(runtime, userFolder, {
+		N8N_PORT: String(await freePort()),
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_SSRF_PROTECTION_ENABLED: 'false',
+		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
+		...extra,
+	});
+}
+
+/** Polls `check` every `everyMs` until it returns a truthy value, for at most `ms`; then fails naming `what`. */
+async function waitFor(check, ms, what, everyMs = 100) {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, everyMs));
+	}
+}
+
 /** Runs `n8n <args>` to completion; resolves {code, stdout, stderr} (a non-zero exit is not an error). */
 function runN8n(runtime, env, args, { timeoutMs = 3 * 60 * 1000 } = {}) {
 	return new Promise((resolve, reject) => {
@@ -134,4 +162,4 @@ function freePort() {
 	});
 }
 
-module.exports = { packPackage, installPackage, n8nEnv, runN8n, runN8nOk, freePort, exec };
+module.exports = { packPackage, installPackage, n8nEnv, fakeBrevoN8nEnv, runN8n, runN8nOk, freePort, exec, waitFor };
