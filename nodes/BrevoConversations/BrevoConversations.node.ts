@@ -4,7 +4,7 @@ import { agentOperations } from './resources/agent';
 import { automatedMessageOperations } from './resources/automatedMessage';
 import { operationFields } from './resources/fields';
 import { messageOperations } from './resources/message';
-import { sendWithRequestPolicy } from './shared/sendWithRequestPolicy';
+import { sendWithRequestPolicy } from './helpers/sendWithRequestPolicy';
 
 export class BrevoConversations implements INodeType {
 	description: INodeTypeDescription = {

@@ -9,8 +9,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { triggerProperties } from './properties';
-import { handleWebhookRequest } from './shared/handleWebhookRequest';
-import { activationProblem, readTriggerSettings } from './shared/triggerSettings';
+import { handleWebhookRequest } from './helpers/handleWebhookRequest';
+import { activationProblem, readTriggerSettings } from './helpers/triggerSettings';
 
 /** The part of n8n's response object used here (express's Response is a ServerResponse). */
 interface ResponseWriter {

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { MIN_SECRET_LENGTH, TOKEN_QUERY_PARAMETER } from './shared/webhookSecret';
+import { MIN_SECRET_LENGTH, TOKEN_QUERY_PARAMETER } from './helpers/webhookSecret';
 
 export const triggerProperties: INodeProperties[] = [
 	{

@@ -1,5 +1,5 @@
 import { NodeApiError } from 'n8n-workflow';
-import { mapBrevoError, rateLimitResetSeconds, throwOnBrevoError } from '../../nodes/BrevoConversations/shared/brevoErrors';
+import { mapBrevoError, rateLimitResetSeconds, throwOnBrevoError } from '../../nodes/BrevoConversations/helpers/brevoErrors';
 import { fakeItemContext } from './fakeContext';
 
 describe('mapBrevoError', () => {

@@ -1,4 +1,4 @@
-import { InvalidFieldError, toEmailValue, toPathSegment, toTextValue } from '../../nodes/BrevoConversations/shared/fieldValues';
+import { InvalidFieldError, toEmailValue, toPathSegment, toTextValue } from '../../nodes/BrevoConversations/helpers/fieldValues';
 
 const id = { required: true, trim: true };
 const text = { required: true, trim: false };

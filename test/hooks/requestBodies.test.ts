@@ -5,8 +5,8 @@ import {
 	buildAutomatedMessageSend,
 	buildMessageSend,
 	buildMessageUpdate,
-} from '../../nodes/BrevoConversations/shared/requestBodies';
-import { returnDeleted, returnSuccess } from '../../nodes/BrevoConversations/shared/responses';
+} from '../../nodes/BrevoConversations/helpers/requestBodies';
+import { returnDeleted, returnSuccess } from '../../nodes/BrevoConversations/helpers/responses';
 import { fakeItemContext } from './fakeContext';
 
 const request = (url: string): IHttpRequestOptions => ({ url, method: 'POST' });

@@ -1,4 +1,4 @@
-import { RequestGate, gateFor } from '../../nodes/BrevoConversations/shared/requestGate';
+import { RequestGate, gateFor } from '../../nodes/BrevoConversations/helpers/requestGate';
 
 test('lets `limit` holders in at once and the rest in arrival order as slots are released', async () => {
 	const gate = new RequestGate(2);

@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { DEFAULT_REQUEST_POLICY, requestPolicyOptions, toRequestPolicy } from '../../nodes/BrevoConversations/shared/requestPolicy';
+import { DEFAULT_REQUEST_POLICY, requestPolicyOptions, toRequestPolicy } from '../../nodes/BrevoConversations/helpers/requestPolicy';
 
 test('defaults: wait up to 120 s on a 429, 5 requests in flight', () => {
 	expect(toRequestPolicy({})).toEqual({ onRateLimit: 'wait', maxWaitSeconds: 120, maxParallel: 5 });

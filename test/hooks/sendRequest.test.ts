@@ -1,5 +1,5 @@
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
-import { sendRoutedRequest } from '../../nodes/BrevoConversations/shared/sendRequest';
+import { sendRoutedRequest } from '../../nodes/BrevoConversations/helpers/sendRequest';
 import { fakeItemContext } from './fakeContext';
 
 /** Item contexts of one node run (shared executeData), counting credential reads and requests. */

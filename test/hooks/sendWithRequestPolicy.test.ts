@@ -1,5 +1,5 @@
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
-import { sendWithRequestPolicy } from '../../nodes/BrevoConversations/shared/sendWithRequestPolicy';
+import { sendWithRequestPolicy } from '../../nodes/BrevoConversations/helpers/sendWithRequestPolicy';
 import { fakeItemContext, fakeNode } from './fakeContext';
 
 function rateLimited(resetSeconds: number) {

@@ -1,12 +1,12 @@
 /** The trigger's named functions, one by one. */
 import type { IHookFunctions, INode } from 'n8n-workflow';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
-import { isEcho, parseReceivedFromList, removeEchoes } from '../../nodes/BrevoConversationsTrigger/shared/echoFilter';
-import { handleWebhookRequest, type TriggerSettings } from '../../nodes/BrevoConversationsTrigger/shared/handleWebhookRequest';
-import { newestMessage, simplifyEvent, visitorEmail } from '../../nodes/BrevoConversationsTrigger/shared/simplifyEvent';
-import { activationProblem } from '../../nodes/BrevoConversationsTrigger/shared/triggerSettings';
-import { eventMessages, parseWebhookEvent } from '../../nodes/BrevoConversationsTrigger/shared/webhookEvent';
-import { checkToken, constantTimeEquals, readToken, secretProblem } from '../../nodes/BrevoConversationsTrigger/shared/webhookSecret';
+import { isEcho, parseReceivedFromList, removeEchoes } from '../../nodes/BrevoConversationsTrigger/helpers/echoFilter';
+import { handleWebhookRequest, type TriggerSettings } from '../../nodes/BrevoConversationsTrigger/helpers/handleWebhookRequest';
+import { newestMessage, simplifyEvent, visitorEmail } from '../../nodes/BrevoConversationsTrigger/helpers/simplifyEvent';
+import { activationProblem } from '../../nodes/BrevoConversationsTrigger/helpers/triggerSettings';
+import { eventMessages, parseWebhookEvent } from '../../nodes/BrevoConversationsTrigger/helpers/webhookEvent';
+import { checkToken, constantTimeEquals, readToken, secretProblem } from '../../nodes/BrevoConversationsTrigger/helpers/webhookSecret';
 import { agentMessage, conversationFragment, conversationStarted, conversationTranscript, visitorMessage, VISITOR_ID } from '../fake-brevo/brevoEvents';
 
 const SECRET = 'Zq4uT9v1xW7yB2nM5kP8';

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { agentIdentityFields } from '../shared/agentIdentity';
-import { messageIdField, textField, visitorIdField } from '../shared/messageFields';
-import { requestPolicyOptions } from '../shared/requestPolicy';
+import { agentIdentityFields } from '../helpers/agentIdentity';
+import { messageIdField, textField, visitorIdField } from '../helpers/messageFields';
+import { requestPolicyOptions } from '../helpers/requestPolicy';
 import { automatedMessageSendFields } from './automatedMessage';
 
 /** Every field of every operation, in the order the editor shows them. */

@@ -1,7 +1,7 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
-import { addMessageIdToPath, buildMessageUpdate } from '../shared/requestBodies';
-import { returnDeleted } from '../shared/responses';
-import { brevoRouting } from '../shared/routing';
+import { addMessageIdToPath, buildMessageUpdate } from '../helpers/requestBodies';
+import { returnDeleted } from '../helpers/responses';
+import { brevoRouting } from '../helpers/routing';
 
 /**
  * Get, Update and Delete have the same shape for agents' messages and automated messages, on

@@ -1,7 +1,7 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
-import { buildAgentOnlinePing } from '../../shared/requestBodies';
-import { returnSuccess } from '../../shared/responses';
-import { brevoRouting } from '../../shared/routing';
+import { buildAgentOnlinePing } from '../../helpers/requestBodies';
+import { returnSuccess } from '../../helpers/responses';
+import { brevoRouting } from '../../helpers/routing';
 
 export const agentSetOnlineOperation: INodePropertyOptions = {
 	name: 'Set Online',

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { buildAutomatedMessageSend } from '../../shared/requestBodies';
-import { brevoRouting } from '../../shared/routing';
+import { buildAutomatedMessageSend } from '../../helpers/requestBodies';
+import { brevoRouting } from '../../helpers/routing';
 
 export const automatedMessageSendOperation: INodePropertyOptions = {
 	name: 'Send',

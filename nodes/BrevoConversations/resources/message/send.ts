@@ -1,6 +1,6 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
-import { buildMessageSend } from '../../shared/requestBodies';
-import { brevoRouting } from '../../shared/routing';
+import { buildMessageSend } from '../../helpers/requestBodies';
+import { brevoRouting } from '../../helpers/routing';
 
 export const messageSendOperation: INodePropertyOptions = {
 	name: 'Send',
