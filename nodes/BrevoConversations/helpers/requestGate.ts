@@ -1,3 +1,5 @@
+import { PerRun } from './perRun';
+
 /**
  * Caps how many requests of one node run are in flight at once. n8n's declarative engine starts
  * every item's request at the same moment (Promise.allSettled) unless the user sets Batching;
@@ -31,14 +33,9 @@ export class RequestGate {
 	}
 }
 
-/** One gate per node run: all items of a run share the same `executeData` object. */
-const gates = new WeakMap<object, RequestGate>();
+const gates = new PerRun<RequestGate>();
 
+/** The gate of a node run; the first item's limit sets it. */
 export function gateFor(runKey: object, limit: number): RequestGate {
-	let gate = gates.get(runKey);
-	if (!gate) {
-		gate = new RequestGate(limit);
-		gates.set(runKey, gate);
-	}
-	return gate;
+	return gates.get(runKey, () => new RequestGate(limit));
 }

@@ -7,12 +7,12 @@ import {
 	type IN8nHttpFullResponse,
 	type INodeExecutionData,
 } from 'n8n-workflow';
+import { PerRun } from './perRun';
 
 /** The credential type of the node's description (a literal there: n8n's lint reads it statically). */
-export const CREDENTIAL_TYPE = 'brevoConversationsApi';
+const CREDENTIAL_TYPE = 'brevoConversationsApi';
 
-/** One read of the credential per node run: all items of a run share the same `executeData`. */
-const credentialsByRun = new WeakMap<object, Promise<ICredentialsDecrypted>>();
+const credentialsByRun = new PerRun<Promise<ICredentialsDecrypted>>();
 
 /**
  * The node's credential, read once per node run. n8n's `makeRoutingRequest` hands no decrypted
@@ -24,17 +24,15 @@ const credentialsByRun = new WeakMap<object, Promise<ICredentialsDecrypted>>();
  */
 function credentialsOfRun(ctx: IExecutePaginationFunctions): Promise<ICredentialsDecrypted> {
 	const runKey = ctx.getExecuteData();
-	let credentials = credentialsByRun.get(runKey);
-	if (!credentials) {
+	return credentialsByRun.get(runKey, () => {
 		const { id, name } = ctx.getNode().credentials?.[CREDENTIAL_TYPE] ?? { id: null, name: '' };
-		credentials = ctx
+		const credentials = ctx
 			.getCredentials(CREDENTIAL_TYPE)
 			.then((data) => ({ id: id ?? '', name, type: CREDENTIAL_TYPE, data }));
 		// A failed read is not kept: the next item asks again and reports its own error.
-		credentials.catch(() => credentialsByRun.delete(runKey));
-		credentialsByRun.set(runKey, credentials);
-	}
-	return credentials;
+		credentials.catch(() => credentialsByRun.forget(runKey));
+		return credentials;
+	});
 }
 
 /**
