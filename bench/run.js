@@ -50,6 +50,8 @@ const PAIRS = Number(opts.pairs);
 const PAIRS_LARGE = Number(opts['pairs-large']);
 const DIAG_ROUNDS = Number(opts['diag-rounds']);
 const EXTRAS = !opts['no-extras'];
+/** A/B pairs at an item count: fewer at 10,000 items and more (each run takes about a minute). */
+const pairsFor = (n) => (n >= 10000 ? PAIRS_LARGE : PAIRS);
 // Quick look at a change: only these variants (letters of VARIANTS), alternately, at each N; no report.
 const COMPARE = opts.compare ? opts.compare.split(',') : undefined;
 const PROFILE = opts.profile ? opts.profile.split(',') : [];
@@ -381,7 +383,7 @@ async function rateLimited(ctx, limited) {
 async function measure(ctx, entry, index, fake, limited) {
 	await execute(ctx, fake, 'A', 10); // warm-up (disk cache), not counted
 	for (const n of SIZES) {
-		const pairs = n >= 10000 ? PAIRS_LARGE : PAIRS;
+		const pairs = pairsFor(n);
 		const runs = await alternate(ctx, fake, ['A', 'B'], n, pairs);
 		const ratios = runs.A.map((a, i) => a.msPerItem / runs.B[i].msPerItem);
 		entry.sizes.push({ n, pairs, A: stats(runs.A), B: stats(runs.B), ratios, ratio: median(ratios) });
@@ -417,7 +419,7 @@ async function main() {
 			report.runtimes.push(entry);
 			say(`n8n ${ctx.n8nVersion} on Node ${ctx.runtime.nodeVersion}; HTTP Request node v${ctx.httpVersion}; home ${ctx.home}`);
 			if (COMPARE) {
-				for (const n of SIZES) printComparison(n, await alternate(ctx, fake, COMPARE, n, n >= 10000 ? PAIRS_LARGE : PAIRS));
+				for (const n of SIZES) printComparison(n, await alternate(ctx, fake, COMPARE, n, pairsFor(n)));
 				for (const v of PROFILE) printProfile(v, await profile(ctx, fake, v, { keep: true }));
 			} else {
 				await measure(ctx, entry, index, fake, limited);
