@@ -40,12 +40,13 @@ const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(ROOT, '.cache');
 
 const RUNTIMES = {
+	'2.41.1': { nodeVersion: '24.21.0', lockDir: 'runtime-2.41', npmFlags: [] },
 	'2.40.7': { nodeVersion: '24.21.0', lockDir: 'runtime', npmFlags: [] },
 	// Without --legacy-peer-deps npm's peer resolution of this tree runs for 20+ minutes.
 	'2.8.4': { nodeVersion: '20.20.2', lockDir: 'runtime-node20', npmFlags: ['--legacy-peer-deps'] },
 	'1.123.0': { nodeVersion: '20.20.2', lockDir: 'runtime-n8n1', npmFlags: ['--legacy-peer-deps'] },
 };
-const DEFAULT_VERSION = '2.40.7';
+const DEFAULT_VERSION = '2.41.1';
 const LOCK_WAIT_MS = 30 * 60 * 1000;
 
 const log = (message) => process.stderr.write(`[runtime] ${message}\n`);
