@@ -12,9 +12,10 @@
  *   BREVO_API_KEY    use the real Brevo API with this key instead of the sandbox
  *   BREVO_BASE_URL   with BREVO_API_KEY: another API address (default https://api.brevo.com/v3)
  *   N8N_PORT         n8n's port (default 5678)
- *   E2E_RUNTIME      n8n version to run: 2.40.7 (default) or 2.8.4
+ *   E2E_RUNTIME      n8n version to run: 2.41.1 (default), 2.40.7, 2.8.4 or 1.123.0
  */
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
@@ -24,6 +25,8 @@ const { exec, freePort, installPackage, n8nEnv, packPackage, runN8nOk } = requir
 const HOME = path.join(CACHE, 'n8n-home');
 const PORT = Number(process.env.N8N_PORT || 5678);
 const CREDENTIAL_ID = 'brevoStartCred01'; // the examples name this credential
+const WEBHOOK_CREDENTIAL_ID = 'brevoWebhookCred01'; // and this one for their triggers
+const WEBHOOK_TOKEN_FILE = path.join(HOME, 'webhook-token');
 // A local-only login (n8n listens on 127.0.0.1), so the owner setup screen is skipped.
 const OWNER = {
 	email: 'dev@example.com',
@@ -126,13 +129,24 @@ async function main() {
 	// Re-imported on every start: it follows the sandbox's new port, or your BREVO_API_KEY.
 	const credentialsFile = path.join(HOME, 'credentials.json');
 	const name = real ? 'Brevo Conversations account' : 'Brevo sandbox (fake, local)';
-	fs.writeFileSync(credentialsFile, JSON.stringify([{ id: CREDENTIAL_ID, name, type: 'brevoConversationsApi', data: credential }]), { mode: 0o600 });
+	// The triggers' token: made once, kept in a file only you can read (never printed), so the URL
+	// you gave Brevo or your curl commands keep working across restarts.
+	if (!fs.existsSync(WEBHOOK_TOKEN_FILE)) fs.writeFileSync(WEBHOOK_TOKEN_FILE, randomBytes(16).toString('hex') + '\n', { mode: 0o600 });
+	const webhook = { token: fs.readFileSync(WEBHOOK_TOKEN_FILE, 'utf8').trim() };
+	fs.writeFileSync(
+		credentialsFile,
+		JSON.stringify([
+			{ id: CREDENTIAL_ID, name, type: 'brevoConversationsApi', data: credential },
+			{ id: WEBHOOK_CREDENTIAL_ID, name: 'Brevo Conversations webhook', type: 'brevoConversationsWebhookApi', data: webhook },
+		]),
+		{ mode: 0o600 },
+	);
 	try {
 		await runN8nOk(runtime, env, ['import:credentials', `--input=${credentialsFile}`]);
 	} finally {
 		fs.rmSync(credentialsFile, { force: true });
 	}
-	say(`credential "${name}" imported`);
+	say(`credentials "${name}" and "Brevo Conversations webhook" imported`);
 
 	const imported = path.join(HOME, '.examples-imported');
 	if (!fs.existsSync(imported)) {
@@ -161,6 +175,7 @@ async function main() {
 		`  log in    ${OWNER.email} / ${OWNER.password}   (local only)`,
 		`  workflows ${examples} examples ("Brevo Conversations: …"), credential "${name}"`,
 		real ? '  Brevo     the real API, with your BREVO_API_KEY' : `  sandbox   ${credential.baseUrl} (fake Brevo; its requests are logged here)`,
+		`  webhooks  the triggers' token is in ${path.relative(ROOT, WEBHOOK_TOKEN_FILE)}: call their URL with ?token=<it>`,
 		'Ctrl-C stops n8n and the sandbox.',
 		'',
 	];

@@ -7,10 +7,21 @@ import {
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
+	type INodeExecutionData,
+	type ICredentialTestFunctions,
+	type ICredentialsDecrypted,
+	type INodeCredentialTestResult,
 } from 'n8n-workflow';
 import { triggerProperties } from './properties';
+import { downloadVisitorFiles } from './helpers/downloadVisitorFiles';
 import { handleWebhookRequest } from './helpers/handleWebhookRequest';
-import { activationProblem, readTriggerSettings } from './helpers/triggerSettings';
+import {
+	activationProblem,
+	readFileDownloadSettings,
+	readTriggerSettings,
+} from './helpers/triggerSettings';
+import { filesOf, visitorMessagesOf } from './helpers/visitorMessages';
+import { secretProblem } from './helpers/webhookSecret';
 
 /** The part of n8n's response object used here (express's Response is a ServerResponse). */
 interface ResponseWriter {
@@ -29,7 +40,9 @@ export class BrevoConversationsTrigger implements INodeType {
 		name: 'brevoConversationsTrigger',
 		icon: { light: 'file:brevoConversations.svg', dark: 'file:brevoConversations.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: the token in a credential, starts on visitor messages only by default, visitor files.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{"Events: " + $parameter["events"].join(", ")}}',
 		description: 'Starts the workflow when Brevo Conversations reports a chat event',
 		eventTriggerDescription: 'Waiting for Brevo Conversations to call the Test URL',
@@ -37,8 +50,30 @@ export class BrevoConversationsTrigger implements INodeType {
 		defaults: { name: 'Brevo Conversations Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'brevoConversationsWebhookApi',
+				required: true,
+				testedBy: 'webhookTokenTest',
+				displayOptions: { show: { '@version': [2] } },
+			},
+		],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: triggerProperties,
+	};
+
+	// Saving the credential checks the token's form: nothing is sent anywhere with it.
+	methods = {
+		credentialTest: {
+			async webhookTokenTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const problem = secretProblem(credential.data?.token);
+				if (problem !== undefined) return { status: 'Error', message: problem };
+				return { status: 'OK', message: 'The token can protect the webhook URL' };
+			},
+		},
 	};
 
 	// Brevo registers webhooks only in its UI, so there is nothing to create or delete remotely:
@@ -49,7 +84,7 @@ export class BrevoConversationsTrigger implements INodeType {
 				return false;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const problem = activationProblem(this);
+				const problem = await activationProblem(this);
 				if (problem) throw new NodeOperationError(this.getNode(), problem.message, { description: problem.description });
 				return true;
 			},
@@ -62,13 +97,20 @@ export class BrevoConversationsTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const outcome = handleWebhookRequest(
 			{ body: this.getBodyData(), query: this.getQueryData() },
-			readTriggerSettings(this),
+			await readTriggerSettings(this),
 		);
 		if (outcome.action === 'reject') {
 			respondJson(this.getResponseObject() as ResponseWriter, outcome.status, outcome.body);
 			return { noWebhookResponse: true };
 		}
 		if (outcome.action === 'ignore') return { webhookResponse: outcome.body };
-		return { workflowData: [this.helpers.returnJsonArray(outcome.json)] };
+
+		// Only past the token check: an unauthenticated caller cannot make n8n fetch a URL.
+		const downloadSettings = readFileDownloadSettings(this);
+		if (downloadSettings === undefined) return { workflowData: [this.helpers.returnJsonArray(outcome.json)] };
+		const files = visitorMessagesOf(outcome.event).flatMap(filesOf);
+		const { binary, downloadedFiles, skippedFiles } = await downloadVisitorFiles(this, files, downloadSettings);
+		const item: INodeExecutionData = { json: { ...outcome.json, downloadedFiles, skippedFiles }, binary };
+		return { workflowData: [[item]] };
 	}
 }

@@ -44,6 +44,31 @@ function agentMessage(id, text, createdAt, extra = {}) {
 	};
 }
 
+/** An automated message (POST /conversations/pushedMessages): an agent's, isPushed, never a receivedFrom. */
+function automatedMessage(id, text, createdAt) {
+	return agentMessage(id, text, createdAt, { isPushed: true });
+}
+
+/** A message of Brevo's own chat bot. */
+function botMessage(id, text, createdAt) {
+	return agentMessage(id, text, createdAt, { isBot: true, agentId: undefined, agentName: 'Chat bot' });
+}
+
+/**
+ * A visitor's message with files: newer payloads list them in `attachments[]` (name, link,
+ * mimeType); `{ legacy: true }` gives the older single `file` (filename, url, size, isImage).
+ */
+function visitorFileMessage(id, createdAt, files, { text = '', legacy = false } = {}) {
+	const message = visitorMessage(id, text, createdAt);
+	if (legacy) {
+		const [file] = files;
+		message.file = { filename: file.name, url: file.link, size: file.size, isImage: /^image\//.test(file.mimeType ?? '') };
+	} else {
+		message.attachments = files.map(({ name, link, mimeType, size }) => ({ name, link, mimeType, size }));
+	}
+	return message;
+}
+
 function conversationStarted(message = visitorMessage()) {
 	return {
 		eventName: 'conversationStarted',
@@ -78,6 +103,9 @@ module.exports = {
 	visitor,
 	visitorMessage,
 	agentMessage,
+	automatedMessage,
+	botMessage,
+	visitorFileMessage,
 	conversationStarted,
 	conversationFragment,
 	conversationTranscript,

@@ -31,4 +31,7 @@ export declare class FakeBrevo {
 		fields?: { text?: string; visitorId?: string; isPushed?: boolean },
 	): Record<string, any>;
 	clearRequests(): void;
+	files: Map<string, { data: Buffer; mimeType: string }>;
+	seedFile(name: string, data: Buffer | string, mimeType: string, options?: { announceSize?: boolean; delayMs?: number }): string;
+	missingFileUrl(name?: string): string;
 }

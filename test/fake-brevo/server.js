@@ -82,6 +82,8 @@ class FakeBrevo {
 		this.blockedIp = false;
 		this.requestCount = 0;
 		this.window = { start: 0, used: 0 };
+		/** Files visitors sent, served unauthenticated like Brevo's file links: path → {data, mimeType, ...} */
+		this.files = new Map();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 	}
 
@@ -133,6 +135,43 @@ class FakeBrevo {
 
 	clearRequests() {
 		this.requests = [];
+	}
+
+	/**
+	 * A file a visitor sent, served at the returned URL without an API key (Brevo's file links are
+	 * plain links). `announceSize: false` sends it chunked, without Content-Length, as some servers do;
+	 * `delayMs` holds the answer back (a slow file server).
+	 */
+	seedFile(name, data, mimeType, { announceSize = true, delayMs = 0 } = {}) {
+		const path = `/files/${brevoLikeId(10)}/${encodeURIComponent(name)}`;
+		this.files.set(path, { data: Buffer.from(data), mimeType, announceSize, delayMs });
+		return `${this.baseUrl.replace(/\/v3$/, '')}${path}`;
+	}
+
+	/** The URL of a file that does not exist (404) */
+	missingFileUrl(name = 'gone.png') {
+		return `${this.baseUrl.replace(/\/v3$/, '')}/files/missing/${encodeURIComponent(name)}`;
+	}
+
+	serveFile(req, res) {
+		const file = this.files.get(req.url.split('?')[0]);
+		if (!file) {
+			res.writeHead(404, { 'content-type': 'text/plain' });
+			res.end('Not found');
+			return;
+		}
+		const answer = () => {
+			if (res.destroyed) return;
+			const headers = { 'content-type': file.mimeType };
+			if (file.announceSize) headers['content-length'] = String(file.data.length);
+			res.writeHead(200, headers);
+			// In two parts, so a reader that stops at a size limit can stop before the end.
+			const half = Math.floor(file.data.length / 2);
+			res.write(file.data.subarray(0, half));
+			res.end(file.data.subarray(half));
+		};
+		if (file.delayMs > 0) setTimeout(answer, file.delayMs).unref();
+		else answer();
 	}
 
 	store(fields) {
@@ -190,6 +229,7 @@ class FakeBrevo {
 					}
 				}
 				if (entry) entry.body = body;
+				if (req.url.startsWith('/files/')) return this.serveFile(req, res);
 				this.authenticate(req);
 				const failure = this.failures.shift();
 				if (failure) {

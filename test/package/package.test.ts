@@ -119,7 +119,10 @@ describe('package.json, as published', () => {
 		expect(pkg.files).toEqual(['dist']);
 		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
 		expect(pkg.n8n.strict).toBe(true);
-		expect(pkg.n8n.credentials).toEqual(['dist/credentials/BrevoConversationsApi.credentials.js']);
+		expect(pkg.n8n.credentials).toEqual([
+			'dist/credentials/BrevoConversationsApi.credentials.js',
+			'dist/credentials/BrevoConversationsWebhookApi.credentials.js',
+		]);
 		expect(pkg.n8n.nodes).toEqual(expect.arrayContaining(['dist/nodes/BrevoConversations/BrevoConversations.node.js']));
 		for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(path).toMatch(/^dist\/.+\.js$/);
 	});

@@ -1,5 +1,6 @@
 /** The trigger's named functions, one by one. */
-import type { IHookFunctions, INode } from 'n8n-workflow';
+import { HookContext } from 'n8n-core';
+import { NodeOperationError, Workflow, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
 import { isEcho, parseReceivedFromList, removeEchoes } from '../../nodes/BrevoConversationsTrigger/helpers/echoFilter';
 import { handleWebhookRequest, type TriggerSettings } from '../../nodes/BrevoConversationsTrigger/helpers/handleWebhookRequest';
@@ -7,6 +8,8 @@ import { newestMessage, simplifyEvent, visitorEmail } from '../../nodes/BrevoCon
 import { activationProblem } from '../../nodes/BrevoConversationsTrigger/helpers/triggerSettings';
 import { eventMessages, parseWebhookEvent } from '../../nodes/BrevoConversationsTrigger/helpers/webhookEvent';
 import { checkToken, constantTimeEquals, readToken, secretProblem } from '../../nodes/BrevoConversationsTrigger/helpers/webhookSecret';
+import { TestCredentialsHelper } from '../harness/runNode';
+import { savedTriggerNode } from './webhookServer';
 import { agentMessage, conversationFragment, conversationStarted, conversationTranscript, visitorMessage, VISITOR_ID } from '../fake-brevo/brevoEvents';
 
 const SECRET = 'Zq4uT9v1xW7yB2nM5kP8';
@@ -159,7 +162,7 @@ describe('simplify functions', () => {
 
 	it('leaves out what Brevo did not send', () => {
 		const simplified = simplifyEvent({ eventName: 'conversationFragment', conversationId: 'c1', messages: [], visitor: { id: 'v1' } });
-		expect(simplified).toEqual({ eventName: 'conversationFragment', conversationId: 'c1', visitorId: 'v1' });
+		expect(simplified).toEqual({ eventName: 'conversationFragment', conversationId: 'c1', visitorId: 'v1', visitorMessages: [] });
 		expect(Object.keys(simplified)).not.toContain('visitorName');
 	});
 
@@ -178,7 +181,13 @@ describe('simplify functions', () => {
 });
 
 describe('handleWebhookRequest', () => {
-	const settings: TriggerSettings = { events: ['conversationFragment'], secret: SECRET, ignoredReceivedFrom: ['bot'], simplify: false };
+	const settings: TriggerSettings = {
+		events: ['conversationFragment'],
+		token: SECRET,
+		ignoredReceivedFrom: ['bot'],
+		startOn: 'visitorMessage',
+		simplify: false,
+	};
 	const fragment = conversationFragment([visitorMessage('v', 'hi', 1)]);
 
 	it('rejects, ignores or starts', () => {
@@ -186,7 +195,10 @@ describe('handleWebhookRequest', () => {
 		expect(handleWebhookRequest({ body: fragment, query: { token: 'x' } }, settings)).toMatchObject({ action: 'reject', status: 403 });
 		expect(handleWebhookRequest({ body: 'x', query: { token: SECRET } }, settings)).toMatchObject({ action: 'reject', status: 400 });
 		expect(handleWebhookRequest({ body: conversationStarted(), query: { token: SECRET } }, settings)).toMatchObject({ action: 'ignore' });
-		expect(handleWebhookRequest({ body: fragment, query: { token: SECRET } }, settings)).toEqual({ action: 'start', json: fragment });
+		expect(handleWebhookRequest({ body: fragment, query: { token: SECRET } }, settings)).toEqual({ action: 'start', json: fragment, event: fragment });
+		const agentOnly = conversationFragment([agentMessage('a', 'On it', 2)]);
+		expect(handleWebhookRequest({ body: agentOnly, query: { token: SECRET } }, settings)).toMatchObject({ action: 'ignore' });
+		expect(handleWebhookRequest({ body: agentOnly, query: { token: SECRET } }, { ...settings, startOn: 'anyMessage' })).toMatchObject({ action: 'start' });
 	});
 
 	it('simplifies when asked', () => {
@@ -195,21 +207,37 @@ describe('handleWebhookRequest', () => {
 	});
 });
 
-describe('the node description and activation', () => {
+describe('the node description and activation (through n8n-core\'s HookContext)', () => {
 	const trigger = new BrevoConversationsTrigger();
 
-	function hookContext(parameters: Record<string, unknown>): IHookFunctions {
-		const node = { name: 'Brevo Conversations Trigger' } as INode;
-		return {
-			getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-			getNode: () => node,
-		} as unknown as IHookFunctions;
+	function hookContext(parameters: Record<string, unknown>, { token, typeVersion = 2 }: { token?: string; typeVersion?: number } = {}) {
+		const node = savedTriggerNode(parameters as never, trigger, typeVersion);
+		const workflow = new Workflow({
+			id: 'wf-activation',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes: { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) },
+		});
+		const additionalData = { credentialsHelper: new TestCredentialsHelper(token === undefined ? {} : { token }) } as unknown as IWorkflowExecuteAdditionalData;
+		return new HookContext(workflow, node, additionalData, 'trigger', 'activate');
 	}
 
 	it('listens for POST on the path the README documents', () => {
 		expect(trigger.description.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
 		expect(trigger.description.name).toBe('brevoConversationsTrigger');
-		expect(trigger.description.properties.map((p) => p.name)).toEqual(['setupNotice', 'events', 'secret', 'simplify', 'options']);
+		expect(trigger.description.version).toEqual([1, 2]);
+		expect(trigger.description.defaultVersion).toBe(2);
+	});
+
+	it('keeps the token out of version 2\'s parameters: it needs the webhook credential instead', () => {
+		const v2 = savedTriggerNode({ events: ['conversationStarted'] }, trigger, 2);
+		expect(Object.keys(v2.parameters).sort()).toEqual(['events', 'options', 'setupNotice', 'simplify']);
+		expect(trigger.description.credentials).toEqual([
+			expect.objectContaining({ name: 'brevoConversationsWebhookApi', required: true, displayOptions: { show: { '@version': [2] } } }),
+		]);
+		const v1 = savedTriggerNode({ events: ['conversationStarted'], secret: SECRET }, trigger, 1);
+		expect(Object.keys(v1.parameters).sort()).toEqual(['events', 'options', 'secret', 'setupNoticeV1', 'simplify']);
 	});
 
 	it('offers exactly the three Brevo events', () => {
@@ -221,20 +249,45 @@ describe('the node description and activation', () => {
 		]);
 	});
 
-	it('activates with a good secret and an event, and has nothing to delete', async () => {
-		const ctx = hookContext({ secret: SECRET, events: ['conversationStarted'] });
-		expect(activationProblem(ctx)).toBeUndefined();
+	it('activates with a good token and an event, and has nothing to delete', async () => {
+		const ctx = hookContext({ events: ['conversationStarted'] }, { token: SECRET });
+		await expect(activationProblem(ctx)).resolves.toBeUndefined();
 		await expect(trigger.webhookMethods.default.checkExists.call(ctx)).resolves.toBe(false);
 		await expect(trigger.webhookMethods.default.create.call(ctx)).resolves.toBe(true);
 		await expect(trigger.webhookMethods.default.delete.call(ctx)).resolves.toBe(true);
 	});
 
 	it.each([
+		[{ events: ['conversationStarted'] }, '', 'No token is set'],
+		[{ events: ['conversationStarted'] }, undefined, 'No token is set'],
+		[{ events: ['conversationStarted'] }, 'short', 'The token has 5 characters; use at least 16'],
+		[{ events: ['conversationStarted'] }, `${SECRET}&x=1`, "The token may only contain letters, digits and - _ . ! ~ * ' ( )"],
+		[{ events: [] }, SECRET, 'No event is selected'],
+	])('refuses to activate version 2 with %j and token %j', async (parameters, token, message) => {
+		const ctx = hookContext(parameters, { token });
+		const error = await trigger.webhookMethods.default.create.call(ctx).catch((e: unknown) => e as NodeOperationError);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as NodeOperationError).message).toBe(message);
+		if (message !== 'No event is selected') {
+			// Says where the token lives and how to fix it.
+			expect((error as NodeOperationError).description).toMatch(/Brevo Conversations Webhook API credential.*at least 16.*\?token=<token>/);
+		}
+	});
+
+	it.each([
 		[{ secret: '', events: ['conversationStarted'] }, 'No Secret is set'],
 		[{ secret: 'short', events: ['conversationStarted'] }, 'The Secret has 5 characters; use at least 16'],
 		[{ secret: SECRET, events: [] }, 'No event is selected'],
-	])('refuses to activate with %j', async (parameters, message) => {
-		const ctx = hookContext(parameters);
+	])('version 1 still reads its Secret parameter: refuses %j', async (parameters, message) => {
+		const ctx = hookContext(parameters, { typeVersion: 1 });
 		await expect(trigger.webhookMethods.default.create.call(ctx)).rejects.toThrow(message);
+	});
+
+	it('checks the token when the credential is saved (its credential test)', async () => {
+		const test = trigger.methods.credentialTest.webhookTokenTest;
+		const run = (token: unknown) => test.call({} as never, { id: 'c', name: 'c', type: 'brevoConversationsWebhookApi', data: { token } } as never);
+		await expect(run(SECRET)).resolves.toEqual({ status: 'OK', message: 'The token can protect the webhook URL' });
+		await expect(run('short')).resolves.toEqual({ status: 'Error', message: 'The token has 5 characters; use at least 16' });
+		await expect(run(undefined)).resolves.toEqual({ status: 'Error', message: 'No token is set' });
 	});
 });

@@ -1,7 +1,8 @@
 /**
  * The trigger's real webhook() behind a real HTTP server, through n8n-core's WebhookContext
  * (see webhookServer.ts). Each test POSTs like Brevo and checks the HTTP answer and whether (and
- * with what) the workflow started.
+ * with what) the workflow started. Version 2 (token in a credential) unless a test says otherwise;
+ * visitor-only starts, all visitor messages and files have their own file (visitorMessages.test.ts).
  */
 import {
 	agentMessage,
@@ -25,8 +26,9 @@ beforeAll(async () => {
 });
 afterAll(async () => server.stop());
 
-function configure(parameters: Record<string, unknown> = {}) {
-	server.configure({ events: ALL_EVENTS, secret: SECRET, simplify: false, ...parameters } as never);
+/** Version 2 with the credential's token (`null`: a credential without one). */
+function configure(parameters: Record<string, unknown> = {}, token: string | null = SECRET) {
+	server.configure({ events: ALL_EVENTS, simplify: false, ...parameters } as never, { token: token ?? undefined });
 }
 
 describe('token in the URL', () => {
@@ -72,13 +74,21 @@ describe('token in the URL', () => {
 		expect(server.started).toHaveLength(1);
 	});
 
-	it('answers 500 and starts nothing when the node has no usable secret, whatever the token', async () => {
-		configure({ secret: '' });
+	it('answers 500 and starts nothing when the credential has no usable token, whatever the token sent', async () => {
+		configure({}, '');
 		expect((await server.post(conversationStarted(), { query: '?token=' })).status).toBe(500);
 		expect((await server.post(conversationStarted(), { token: 'anything' })).status).toBe(500);
-		configure({ secret: 'short' });
+		configure({}, 'short');
 		expect((await server.post(conversationStarted(), { token: 'short' })).status).toBe(500);
+		configure({}, null);
+		expect((await server.post(conversationStarted(), { token: 'anything' })).status).toBe(500);
 		expect(server.started).toHaveLength(0);
+	});
+
+	it('reads the token from the credential on each call (a changed token takes effect at once)', async () => {
+		const reads = server.credentialReads;
+		await server.post(conversationStarted(), { token: SECRET });
+		expect(server.credentialReads).toBe(reads + 1);
 	});
 });
 
@@ -151,8 +161,8 @@ describe('malformed bodies', () => {
 	});
 });
 
-describe('echo filter (Ignore Messages Received From)', () => {
-	beforeEach(() => configure({ options: { ignoreReceivedFrom: BOT_LABEL } }));
+describe('echo filter (Ignore Messages Received From), on its own: Start On "Any New Message"', () => {
+	beforeEach(() => configure({ options: { ignoreReceivedFrom: BOT_LABEL, startOn: 'anyMessage' } }));
 
 	const echo = (id: string, createdAt: number) => agentMessage(id, 'Our bot speaking', createdAt, { receivedFrom: BOT_LABEL });
 
@@ -194,14 +204,14 @@ describe('echo filter (Ignore Messages Received From)', () => {
 	});
 
 	it('accepts several labels, comma-separated', async () => {
-		configure({ options: { ignoreReceivedFrom: ` crm-sync , ${BOT_LABEL} ` } });
+		configure({ options: { ignoreReceivedFrom: ` crm-sync , ${BOT_LABEL} `, startOn: 'anyMessage' } });
 		const other = agentMessage('o1', 'From the CRM', 1, { receivedFrom: 'crm-sync' });
 		await server.post(conversationFragment([other, echo('e1', 2)]), { token: SECRET });
 		expect(server.started).toHaveLength(0);
 	});
 
 	it('ignores nothing when the option is empty', async () => {
-		configure({ options: { ignoreReceivedFrom: '' } });
+		configure({ options: { ignoreReceivedFrom: '', startOn: 'anyMessage' } });
 		await server.post(conversationFragment([echo('e1', 1)]), { token: SECRET });
 		expect(server.started).toHaveLength(1);
 	});
@@ -209,7 +219,7 @@ describe('echo filter (Ignore Messages Received From)', () => {
 
 describe('Simplify (the default)', () => {
 	beforeEach(() => {
-		server.configure({ events: ALL_EVENTS, secret: SECRET, options: { ignoreReceivedFrom: BOT_LABEL } });
+		server.configure({ events: ALL_EVENTS, options: { ignoreReceivedFrom: BOT_LABEL } }, { token: SECRET });
 	});
 
 	it('gives a conversationStarted in the fields a reply workflow maps', async () => {
@@ -222,6 +232,8 @@ describe('Simplify (the default)', () => {
 			visitorEmail: 'cyan.fox@example.com',
 			messageText: 'Hi, where is my order?',
 			messageId: 'dkmyYPxJyh5rKDhRT',
+			visitorMessages: [{ id: 'dkmyYPxJyh5rKDhRT', text: 'Hi, where is my order?', createdAt: 1665578322700 }],
+			visitorText: 'Hi, where is my order?',
 		});
 	});
 
@@ -241,6 +253,11 @@ describe('Simplify (the default)', () => {
 			visitorEmail: 'cyan.fox@example.com',
 			messageText: 'Second question',
 			messageId: 'v2',
+			visitorMessages: [
+				{ id: 'v1', text: 'First question', createdAt: 100 },
+				{ id: 'v2', text: 'Second question', createdAt: 300 },
+			],
+			visitorText: 'First question\nSecond question',
 			agentId: 'agentB',
 			agentName: 'Bob',
 		});

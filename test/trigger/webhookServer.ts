@@ -22,6 +22,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
+import { TestCredentialsHelper } from '../harness/runNode';
 
 export const TRIGGER_TYPE = 'n8n-nodes-brevo-conversations.brevoConversationsTrigger';
 export const WEBHOOK_ID = '5b0f3c52-7a8e-4f7e-9d1a-2c6b1e0f9a11';
@@ -31,16 +32,26 @@ export interface Reply {
 	body: unknown;
 }
 
-/** The trigger node as saved by the editor: parameter defaults filled in. */
-export function savedTriggerNode(parameters: INodeParameters, nodeType: INodeType = new BrevoConversationsTrigger()): INode {
+export const WEBHOOK_CREDENTIAL = { id: 'webhookCred00001', name: 'Brevo Conversations webhook' };
+
+/**
+ * The trigger node as saved by the editor: parameter defaults filled in; version 2 (the default)
+ * names its webhook credential, as the editor saves it.
+ */
+export function savedTriggerNode(
+	parameters: INodeParameters,
+	nodeType: INodeType = new BrevoConversationsTrigger(),
+	typeVersion = 2,
+): INode {
 	const node: INode = {
 		id: 'trigger',
 		name: 'Brevo Conversations Trigger',
 		type: TRIGGER_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		webhookId: WEBHOOK_ID,
 		parameters,
+		...(typeVersion >= 2 ? { credentials: { brevoConversationsWebhookApi: WEBHOOK_CREDENTIAL } } : {}),
 	};
 	node.parameters =
 		NodeHelpers.getNodeParameters(nodeType.description.properties, parameters, true, false, node, nodeType.description) ?? {};
@@ -81,13 +92,24 @@ export class TriggerWebhookServer {
 
 	private workflow = this.buildWorkflow();
 
+	private credentials = new TestCredentialsHelper({});
+
 	url = '';
 
-	/** Sets the node's parameters, as if the user edited and saved the workflow. */
-	configure(parameters: INodeParameters): void {
-		this.node = savedTriggerNode(parameters, this.nodeType);
+	/**
+	 * Sets the node's parameters and its credential's token, as if the user edited and saved the
+	 * workflow (version 2 by default; version 1 keeps its token in the `secret` parameter).
+	 */
+	configure(parameters: INodeParameters, { token, typeVersion = 2 }: { token?: string; typeVersion?: number } = {}): void {
+		this.node = savedTriggerNode(parameters, this.nodeType, typeVersion);
+		this.credentials = new TestCredentialsHelper(token === undefined ? {} : { token });
 		this.workflow = this.buildWorkflow();
 		this.started.length = 0;
+	}
+
+	/** How often the trigger read its credential (n8n decrypts it from its database each time) */
+	get credentialReads(): number {
+		return this.credentials.reads;
 	}
 
 	private buildWorkflow(): Workflow {
@@ -125,6 +147,7 @@ export class TriggerWebhookServer {
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const request = Object.assign(req, { body: await readBody(req), query: parseQuery(req.url ?? '/') });
 		const additionalData = {
+			credentialsHelper: this.credentials,
 			httpRequest: request,
 			httpResponse: res,
 			variables: {},

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
-import { eventMessages, isRecord, stringField, type BrevoWebhookEvent } from './webhookEvent';
+import { filesOf, oldestFirst, visitorMessagesOf } from './visitorMessages';
+import { eventMessages, isRecord, stringField, withoutUndefined, type BrevoWebhookEvent } from './webhookEvent';
 
 /**
  * The fields a reply workflow maps, flat: `visitorId` goes straight into the Brevo Conversations
@@ -14,22 +15,34 @@ export interface SimplifiedEvent extends IDataObject {
 	/** Text of the newest visitor message in the event */
 	messageText?: string;
 	messageId?: string;
+	/** Every visitor message of the event, oldest first */
+	visitorMessages: VisitorMessageSummary[];
+	/** Their texts joined with line breaks, in order: the visitor's whole question */
+	visitorText?: string;
 	agentId?: string;
 	agentName?: string;
 }
 
-function createdAt(message: IDataObject): number {
-	return typeof message.createdAt === 'number' ? message.createdAt : Number.NEGATIVE_INFINITY;
+export interface VisitorMessageSummary extends IDataObject {
+	id?: string;
+	text?: string;
+	createdAt?: number;
+	files?: IDataObject[];
 }
 
 /** The newest message of a type; on equal or missing timestamps the later one in the list wins. */
 export function newestMessage(messages: IDataObject[], type: 'visitor' | 'agent'): IDataObject | undefined {
-	let newest: IDataObject | undefined;
-	for (const message of messages) {
-		if (message.type !== type) continue;
-		if (newest === undefined || createdAt(message) >= createdAt(newest)) newest = message;
-	}
-	return newest;
+	return oldestFirst(messages.filter((message) => message.type === type)).pop();
+}
+
+function summaryOf(message: IDataObject): VisitorMessageSummary {
+	const files = filesOf(message).map(({ messageId: _messageId, ...file }) => file);
+	return withoutUndefined<VisitorMessageSummary>({
+		id: stringField(message, 'id'),
+		text: typeof message.text === 'string' ? message.text : undefined,
+		createdAt: typeof message.createdAt === 'number' ? message.createdAt : undefined,
+		files: files.length > 0 ? files : undefined,
+	});
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
@@ -56,30 +69,30 @@ function agentOf(event: BrevoWebhookEvent, messages: IDataObject[]): { id?: stri
 	// conversationStarted names one agent; the other events list the agents involved, and the
 	// newest agent message says who is answering now.
 	if (isRecord(event.agent)) return { id: stringField(event.agent, 'id'), name: stringField(event.agent, 'name') };
-	const newestAgentMessage = newestMessage(messages, 'agent');
-	const fromMessage = stringField(newestAgentMessage, 'agentId');
-	if (fromMessage !== undefined) return { id: fromMessage, name: stringField(newestAgentMessage, 'agentName') };
+	const newestAgent = newestMessage(messages, 'agent');
+	const fromMessage = stringField(newestAgent, 'agentId');
+	if (fromMessage !== undefined) return { id: fromMessage, name: stringField(newestAgent, 'agentName') };
 	const firstAgent = Array.isArray(event.agents) ? event.agents.find(isRecord) : undefined;
 	return { id: stringField(firstAgent, 'id'), name: stringField(firstAgent, 'name') };
 }
 
 export function simplifyEvent(event: BrevoWebhookEvent): SimplifiedEvent {
 	const messages = eventMessages(event);
-	const visitorMessage = newestMessage(messages, 'visitor');
+	const visitorMessages = visitorMessagesOf(event).map(summaryOf);
+	const newestVisitorMessage = visitorMessages[visitorMessages.length - 1];
+	const texts = visitorMessages.map((message) => message.text).filter((text): text is string => text !== undefined && text !== '');
 	const agent = agentOf(event, messages);
-	const simplified: SimplifiedEvent = {
+	return withoutUndefined<SimplifiedEvent>({
 		eventName: event.eventName,
 		conversationId: stringField(event, 'conversationId'),
 		visitorId: stringField(event.visitor, 'id'),
 		visitorName: stringField(event.visitor, 'displayedName'),
 		visitorEmail: visitorEmail(event.visitor),
-		messageText: visitorMessage && typeof visitorMessage.text === 'string' ? visitorMessage.text : undefined,
-		messageId: stringField(visitorMessage, 'id'),
+		messageText: newestVisitorMessage?.text,
+		messageId: newestVisitorMessage?.id,
+		visitorMessages,
+		visitorText: texts.length > 0 ? texts.join('\n') : undefined,
 		agentId: agent.id,
 		agentName: agent.name,
-	};
-	for (const key of Object.keys(simplified)) {
-		if (simplified[key] === undefined) delete simplified[key];
-	}
-	return simplified;
+	});
 }

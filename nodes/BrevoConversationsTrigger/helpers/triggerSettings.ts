@@ -1,16 +1,49 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { parseReceivedFromList } from './echoFilter';
-import type { TriggerSettings } from './handleWebhookRequest';
+import type { FileDownloadSettings } from './downloadVisitorFiles';
+import type { StartOn, TriggerSettings } from './handleWebhookRequest';
 import { MIN_SECRET_LENGTH, secretProblem, TOKEN_QUERY_PARAMETER } from './webhookSecret';
 
-export function readTriggerSettings(ctx: IWebhookFunctions): TriggerSettings {
+export const WEBHOOK_CREDENTIAL_TYPE = 'brevoConversationsWebhookApi';
+
+/** Version 1 kept the token in a node parameter (saved in the workflow); version 2 in a credential. */
+const usesCredential = (ctx: IHookFunctions | IWebhookFunctions) => ctx.getNode().typeVersion >= 2;
+
+/** The token, or `undefined` when none can be read (no credential selected, credential deleted). */
+async function readToken(ctx: IHookFunctions | IWebhookFunctions): Promise<unknown> {
+	if (!usesCredential(ctx)) return ctx.getNodeParameter('secret', '');
+	try {
+		const credential = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE);
+		return credential.token;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function readTriggerSettings(ctx: IWebhookFunctions): Promise<TriggerSettings> {
 	const events = ctx.getNodeParameter('events', []);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	// Version 1 started on any message; changing that would silently change saved workflows.
+	const startOn: StartOn = usesCredential(ctx) && options.startOn !== 'anyMessage' ? 'visitorMessage' : 'anyMessage';
 	return {
 		events: Array.isArray(events) ? events.filter((name): name is string => typeof name === 'string') : [],
-		secret: ctx.getNodeParameter('secret', ''),
+		token: await readToken(ctx),
 		ignoredReceivedFrom: parseReceivedFromList(options.ignoreReceivedFrom),
+		startOn,
 		simplify: ctx.getNodeParameter('simplify', true) !== false,
+	};
+}
+
+const MEGABYTE = 1024 * 1024;
+
+/** How to download the visitor's files, or `undefined` when the option is off. */
+export function readFileDownloadSettings(ctx: IWebhookFunctions): FileDownloadSettings | undefined {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	if (options.downloadFiles !== true) return undefined;
+	const number = (value: unknown, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
+	return {
+		maxBytes: Math.round(number(options.maxFileSize, 10) * MEGABYTE),
+		timeoutMs: Math.round(number(options.downloadTimeout, 10) * 1000),
 	};
 }
 
@@ -24,12 +57,15 @@ export interface ActivationProblem {
  * (or listens for a test event), so a misconfiguration shows in the editor rather than as 500s
  * in Brevo's webhook log.
  */
-export function activationProblem(ctx: IHookFunctions): ActivationProblem | undefined {
-	const problem = secretProblem(ctx.getNodeParameter('secret', ''));
+export async function activationProblem(ctx: IHookFunctions): Promise<ActivationProblem | undefined> {
+	const inCredential = usesCredential(ctx);
+	const problem = secretProblem(await readToken(ctx), inCredential ? 'token' : 'Secret');
 	if (problem !== undefined) {
 		return {
 			message: problem,
-			description: `Set a Secret of at least ${MIN_SECRET_LENGTH} letters and digits, then add ?${TOKEN_QUERY_PARAMETER}=<Secret> to the URL you paste into Brevo`,
+			description: inCredential
+				? `Open the trigger's Brevo Conversations Webhook API credential and set a token of at least ${MIN_SECRET_LENGTH} letters and digits (e.g. from "openssl rand -hex 16"), then add ?${TOKEN_QUERY_PARAMETER}=<token> to the URL you paste into Brevo`
+				: `Set a Secret of at least ${MIN_SECRET_LENGTH} letters and digits, then add ?${TOKEN_QUERY_PARAMETER}=<Secret> to the URL you paste into Brevo`,
 		};
 	}
 	const events = ctx.getNodeParameter('events', []);

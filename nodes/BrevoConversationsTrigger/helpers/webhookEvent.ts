@@ -41,3 +41,9 @@ export function stringField(source: unknown, key: string): string | undefined {
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return undefined;
 }
+
+/** The object without its undefined fields: fields Brevo did not send are left out, not set to null. */
+export function withoutUndefined<T extends IDataObject>(object: T): T {
+	for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
+	return object;
+}

@@ -39,15 +39,18 @@ export function checkToken(provided: string | undefined, secret: unknown): Token
 	return constantTimeEquals(provided, secret) ? 'ok' : 'wrong';
 }
 
-/** Why a secret cannot protect the URL, or `undefined` when it can. */
-export function secretProblem(secret: unknown): string | undefined {
-	if (typeof secret !== 'string' || secret === '') return 'No Secret is set';
+/**
+ * Why a token cannot protect the URL, or `undefined` when it can. `label` names it as the user
+ * sees it: the credential's "token" (trigger version 2) or the node's "Secret" (version 1).
+ */
+export function secretProblem(secret: unknown, label = 'token'): string | undefined {
+	if (typeof secret !== 'string' || secret === '') return `No ${label} is set`;
 	if (secret.length < MIN_SECRET_LENGTH) {
-		return `The Secret has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH}`;
+		return `The ${label} has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH}`;
 	}
 	if (secret !== encodeURIComponent(secret)) {
 		// It goes into a URL as typed; characters that need escaping get mangled on the way.
-		return 'The Secret may only contain letters, digits and - _ . ! ~ * \' ( )';
+		return `The ${label} may only contain letters, digits and - _ . ! ~ * ' ( )`;
 	}
 	return undefined;
 }
