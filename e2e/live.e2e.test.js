@@ -9,9 +9,13 @@
  *   - secrets (issue 5): every operation and the 400/401/404/500 failure paths with a credential whose
  *     API key and partner key are sentinels; neither may appear in n8n's output items, in its sqlite
  *     database (the file's bytes, read after n8n stopped) or in its log output;
- *   - the trigger (issue 6): examples/visitor-reply.json, its Secret set, activated in `n8n start`:
- *     one valid conversationStarted → one execution and one reply; wrong/missing token, unselected
- *     event, the bot's own echo and a malformed body → the right status and no execution.
+ *   - the trigger (issues 6 and 11): examples/visitor-reply.json and examples/conversation-auto-reply.json
+ *     (Download Visitor Files on), with their webhook credential, activated in `n8n start`: one valid
+ *     conversationStarted → one execution and one reply; wrong/missing token, unselected event, the
+ *     bot's own echo and a malformed body → the right status and no execution; fragments holding only
+ *     a human agent's or only an automated message → no execution; a visitor's three messages → one
+ *     execution whose item carries all three; a visitor's file → binary data in the execution;
+ *     `n8n export:workflow` and n8n's database and logs never contain the token.
  *
  * The rate-limit and secrets workflows run in one `n8n execute-batch` (works on every runtime, and it
  * stores each execution in n8n's database like any other), then one `n8n start` serves the trigger.
@@ -38,7 +42,7 @@ const NODE_TYPE = 'n8n-nodes-brevo-conversations.brevoConversations';
 // sentinel too, so an echoed wrong key would be caught as well.
 const API_SENTINEL = 'xkeysib-SENTINELapikey7f3a9c1e42';
 const PARTNER_SENTINEL = 'SENTINELpartner5b2d8e4f9061';
-const SENTINELS = [API_SENTINEL, PARTNER_SENTINEL, 'SENTINELapikey7f3a9c1e42', 'SENTINELpartner5b2d8e4f'];
+const SENTINELS = [API_SENTINEL, PARTNER_SENTINEL, 'SENTINELapikey7f3a9c1e42', 'SENTINELpartner5b2d8e4f', 'e2eLiveSecret0123456789abcdef'];
 
 const SECRET_CRED = 'e2eSecretCred001';
 const WRONG_CRED = 'e2eWrongKeyCred1';
@@ -47,7 +51,9 @@ const RATE_FAIL_CRED = 'e2eRateFailCred1';
 const REPLY_CRED = 'brevoStartCred01'; // the credential the visitor-reply example names
 
 const TRIGGER_SECRET = 'e2eLiveSecret0123456789abcdef';
+const WEBHOOK_CRED = 'brevoWebhookCred01'; // the credential the trigger examples name
 const TRIGGER_WF = 'exVisitorReplyLv1';
+const FRAGMENT_WF = 'exFragmentReplyL1';
 
 const fakes = {
 	secret: new FakeBrevo({ apiKey: API_SENTINEL, partnerKey: PARTNER_SENTINEL }),
@@ -131,12 +137,16 @@ const BATCH = { ...RATE_WORKFLOWS, ...Object.fromEntries(Object.entries(SECRET_W
 /** Webhook bodies as Brevo sends them, shared with the trigger's jest tests. */
 const events = require('../test/fake-brevo/brevoEvents');
 
-const triggerWorkflow = () => {
-	const wf = readExample('visitor-reply.json');
+/** The examples as a user imports them (their webhook credential holds the token, not the workflow). */
+const triggerWorkflow = () => ({ ...readExample('visitor-reply.json'), id: TRIGGER_WF, versionId: randomUUID() });
+/** The fragment example with the one option a user would add to receive files: Download Visitor Files. */
+const fragmentWorkflow = () => {
+	const wf = readExample('conversation-auto-reply.json');
 	const trigger = wf.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
-	trigger.parameters.secret = TRIGGER_SECRET;
-	return { ...wf, id: TRIGGER_WF, versionId: randomUUID() };
+	trigger.parameters.options = { ...trigger.parameters.options, downloadFiles: true };
+	return { ...wf, id: FRAGMENT_WF, versionId: randomUUID() };
 };
+const webhookPath = (wf) => `/webhook/${wf.nodes.find((n) => n.webhookId).webhookId}/webhook`;
 
 /** Runs SQL on n8n's database with n8n's own sqlite3 addon (built for n8n's Node); rows as JSON. */
 async function query(sql, params = []) {
@@ -215,9 +225,10 @@ async function setUp() {
 			cred(RATE_WAIT_CRED, 'xkeysib-rate-wait', '', urls.rateWait),
 			cred(RATE_FAIL_CRED, 'xkeysib-rate-fail', '', urls.rateFail),
 			cred(REPLY_CRED, 'xkeysib-reply-0123', '', urls.reply),
+			{ id: WEBHOOK_CRED, name: 'Brevo Conversations webhook', type: 'brevoConversationsWebhookApi', data: { token: TRIGGER_SECRET } },
 		]),
 	);
-	for (const [id, workflow] of Object.entries({ ...BATCH, [TRIGGER_WF]: triggerWorkflow() })) {
+	for (const [id, workflow] of Object.entries({ ...BATCH, [TRIGGER_WF]: triggerWorkflow(), [FRAGMENT_WF]: fragmentWorkflow() })) {
 		fs.writeFileSync(path.join(input, 'workflows', `${id}.json`), JSON.stringify(workflow));
 	}
 	const logged = (result) => (state.logs += result.stdout + result.stderr);
@@ -237,7 +248,7 @@ async function setUp() {
 
 async function startN8n() {
 	const { runtime, env } = state;
-	state.logs += (await runN8nOk(runtime, env, ['publish:workflow', `--id=${TRIGGER_WF}`])).stdout;
+	for (const id of [TRIGGER_WF, FRAGMENT_WF]) state.logs += (await runN8nOk(runtime, env, ['publish:workflow', `--id=${id}`])).stdout;
 	const port = await freePort();
 	state.baseUrl = `http://127.0.0.1:${port}`;
 	const child = (state.n8n = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
@@ -384,19 +395,33 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 		});
 	});
 
-	describe('the trigger (issue 6): examples/visitor-reply.json, active in `n8n start`', { skip: liveSkip }, () => {
+	describe('the trigger (issues 6, 11): the trigger examples, active in `n8n start`', { skip: liveSkip }, () => {
 		let url;
 		before(
 			async () => {
 				await startN8n();
-				const webhookId = triggerWorkflow().nodes.find((n) => n.webhookId).webhookId;
-				url = `${state.baseUrl}/webhook/${webhookId}/webhook`;
+				url = `${state.baseUrl}${webhookPath(triggerWorkflow())}`;
 			},
 			{ timeout: 180000 },
 		);
 
-		const post = (query, body, raw) =>
-			fetch(`${url}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+		const post = (query, body, raw, to = url) =>
+			fetch(`${to}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+
+		/** Waits until the workflow has `count` finished executions, then a little longer to catch extra ones. */
+		async function finishedExecutions(workflowId, count) {
+			await waitFor(
+				async () => {
+					const list = await executionsOf(workflowId);
+					return list.length >= count && list.every((e) => e.finished || ['success', 'error', 'crashed'].includes(e.status)) ? list : undefined;
+				},
+				30000,
+				`${count} finished executions of ${workflowId}`,
+				200, // each check is an HTTP call or a database query in a child process
+			);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			return await executionsOf(workflowId);
+		}
 
 		test('rejected and ignored calls start nothing; one valid conversationStarted starts one execution and one reply', async () => {
 			const token = `?token=${TRIGGER_SECRET}`;
@@ -436,17 +461,8 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 
 			const valid = await post(token, events.conversationStarted());
 			assert.equal(valid.status, 200, await valid.text());
-			const [execution] = await waitFor(
-				async () => {
-					const list = await executionsOf(TRIGGER_WF);
-					return list.length && list.every((e) => e.finished || ['success', 'error', 'crashed'].includes(e.status)) ? list : undefined;
-				},
-				30000,
-				'the execution to finish',
-				200, // each check is an HTTP call or a database query in a child process
-			);
-			await new Promise((resolve) => setTimeout(resolve, 1500));
-			const executions = await executionsOf(TRIGGER_WF);
+			const executions = await finishedExecutions(TRIGGER_WF, 1);
+			const [execution] = executions;
 			assert.equal(executions.length, 1, 'exactly one execution');
 			assert.equal(execution.status, 'success');
 			assert.equal(execution.mode, 'webhook');
@@ -461,6 +477,8 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 					visitorEmail: 'cyan.fox@example.com',
 					messageText: 'Hi, where is my order?',
 					messageId: 'dkmyYPxJyh5rKDhRT',
+					visitorMessages: [{ id: 'dkmyYPxJyh5rKDhRT', text: 'Hi, where is my order?', createdAt: 1665578322700 }],
+					visitorText: 'Hi, where is my order?',
 				},
 			]);
 			const replyOut = runData['Reply to the visitor'][0].data.main[0].map((i) => i.json);
@@ -480,6 +498,93 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			});
 			assert.equal(fakes.reply.messages.size, 1);
 			assert.deepEqual(replyOut[0], JSON.parse(JSON.stringify([...fakes.reply.messages.values()][0])));
+		});
+
+		test('conversation-auto-reply: agent-only and automated-only fragments start 0 executions; a visitor\'s 3 messages start 1 carrying all 3', async () => {
+			const fragmentUrl = `${state.baseUrl}${webhookPath(fragmentWorkflow())}`;
+			const token = `?token=${TRIGGER_SECRET}`;
+			const before = fakes.reply.requests.length;
+			const agentOnly = await post(token, events.conversationFragment([events.agentMessage('lvA1', 'Julia here, checking', 10)]), undefined, fragmentUrl);
+			assert.equal(agentOnly.status, 200);
+			assert.match(await agentOnly.text(), /No visitor message in the event/);
+			const automatedOnly = await post(token, events.conversationFragment([events.automatedMessage('lvP1', 'Your parcel has shipped', 20)]), undefined, fragmentUrl);
+			assert.equal(automatedOnly.status, 200);
+			assert.match(await automatedOnly.text(), /No visitor message in the event/);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			assert.deepEqual(await executionsOf(FRAGMENT_WF), [], 'agent-only and automated-only fragments started nothing');
+			assert.equal(fakes.reply.requests.length, before);
+
+			const three = events.conversationFragment([
+				events.visitorMessage('lvV3', 'It was due on Monday.', 300),
+				events.visitorMessage('lvV1', 'Hi,', 100),
+				events.agentMessage('lvA2', 'Looking', 150),
+				events.visitorMessage('lvV2', 'where is order 1042?', 200),
+			]);
+			assert.equal((await post(token, three, undefined, fragmentUrl)).status, 200);
+			const executions = await finishedExecutions(FRAGMENT_WF, 1);
+			assert.equal(executions.length, 1, 'exactly one execution');
+			assert.equal(executions[0].status, 'success');
+			const [item] = executions[0].data.resultData.runData['Brevo Conversations Trigger'][0].data.main[0];
+			assert.deepEqual(item.json.visitorMessages, [
+				{ id: 'lvV1', text: 'Hi,', createdAt: 100 },
+				{ id: 'lvV2', text: 'where is order 1042?', createdAt: 200 },
+				{ id: 'lvV3', text: 'It was due on Monday.', createdAt: 300 },
+			]);
+			assert.equal(item.json.visitorText, 'Hi,\nwhere is order 1042?\nIt was due on Monday.');
+			const replies = fakes.reply.requests.slice(before);
+			assert.equal(replies.length, 1, 'exactly one reply');
+			assert.equal(replies[0].body.text, 'Thanks Cyan Fox, we got your 3 messages: "Hi,\nwhere is order 1042?\nIt was due on Monday.". An agent will answer here shortly.');
+
+			// The reply comes back from Brevo as the next fragment: it starts nothing.
+			const stored = fakes.reply.messages.get(executions[0].data.resultData.runData['Acknowledge the visitor'][0].data.main[0][0].json.id);
+			assert.ok(stored, 'the reply is stored at the fake Brevo');
+			const echo = await post(token, events.conversationFragment([{ ...stored, createdAt: 400 }]), undefined, fragmentUrl);
+			assert.equal(echo.status, 200);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			assert.equal((await executionsOf(FRAGMENT_WF)).length, 1, 'the echo started nothing');
+		});
+
+		test('a visitor\'s file reaches the execution as binary data', async () => {
+			const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2048, 9)]);
+			const link = fakes.reply.seedFile('damaged parcel.png', png, 'image/png');
+			const fragmentUrl = `${state.baseUrl}${webhookPath(fragmentWorkflow())}`;
+			const already = (await executionsOf(FRAGMENT_WF)).length;
+			const body = events.conversationFragment([
+				events.visitorFileMessage('lvF1', 500, [{ name: 'damaged parcel.png', link, mimeType: 'image/png' }], { text: 'See the photo' }),
+			]);
+			assert.equal((await post(`?token=${TRIGGER_SECRET}`, body, undefined, fragmentUrl)).status, 200);
+			const executions = await finishedExecutions(FRAGMENT_WF, already + 1);
+			assert.equal(executions.length, already + 1);
+			const execution = executions[executions.length - 1];
+			assert.equal(execution.status, 'success');
+			const [item] = execution.data.resultData.runData['Brevo Conversations Trigger'][0].data.main[0];
+			assert.ok(item.binary?.attachment_0, `no binary data: ${JSON.stringify(item)}`);
+			const { fileName, mimeType, fileSize, bytes } = item.binary.attachment_0;
+			assert.equal(fileName, 'damaged parcel.png');
+			assert.equal(mimeType, 'image/png');
+			// n8n's binary data mode decides where the bytes live (inline base64 or its binary store);
+			// the size it recorded is the file's.
+			if (bytes !== undefined) assert.equal(bytes, png.length);
+			else assert.match(String(fileSize), /2\.\d+ kB/);
+			assert.deepEqual(item.json.downloadedFiles, [
+				{ binaryProperty: 'attachment_0', fileName: 'damaged parcel.png', mimeType: 'image/png', fileSize: png.length, messageId: 'lvF1' },
+			]);
+			assert.deepEqual(item.json.skippedFiles, []);
+			assert.equal(fakes.reply.requests.filter((r) => r.path.startsWith('/files/')).length, 1, 'the file was fetched once');
+		});
+
+		test('`n8n export:workflow` of the examples contains no token', async () => {
+			const file = path.join(state.home, 'export.json');
+			const result = await runN8nOk(state.runtime, state.env, ['export:workflow', '--all', `--output=${file}`]);
+			state.logs += result.stdout + result.stderr;
+			const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+			for (const id of [TRIGGER_WF, FRAGMENT_WF]) {
+				const workflow = exported.find((wf) => wf.id === id);
+				assert.ok(workflow, `${id} is in the export`);
+				const trigger = workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+				assert.deepEqual(Object.keys(trigger.credentials), ['brevoConversationsWebhookApi'], 'the export names the credential');
+			}
+			assert.ok(!fs.readFileSync(file, 'utf8').includes(TRIGGER_SECRET), 'the export contains the token');
 		});
 	});
 

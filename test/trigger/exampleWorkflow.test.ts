@@ -99,6 +99,34 @@ function echoOf(stored: Record<string, unknown>, createdAt: number) {
 const sentMessages = (fake: ReturnType<typeof useFakeBrevo>['fake']) =>
 	fake.requests.filter((r) => r.method === 'POST' && /\/conversations\/(messages|pushedMessages)$/.test(r.path));
 
+/**
+ * The example behind a trigger webhook server (its saved parameters, the user's token) and a fake
+ * Brevo; `startAndRun` posts an event, checks it started the workflow once, runs the example's nodes
+ * with the trigger's items and returns what reached Brevo.
+ */
+function useExample(file: string) {
+	const loaded = loadExample(file);
+	const brevo = useFakeBrevo();
+	const server = new TriggerWebhookServer();
+	beforeAll(async () => {
+		await server.start();
+		server.configure(loaded.triggerNode.parameters, { token: TOKEN });
+	});
+	afterAll(async () => server.stop());
+	beforeEach(() => {
+		server.started.length = 0;
+		brevo.fake.messages.clear();
+	});
+	async function startAndRun(body: unknown, replyParameters: Record<string, unknown> = {}) {
+		expect((await server.post(body, { token: TOKEN })).status).toBe(200);
+		expect(server.started).toHaveLength(1);
+		const run = await runExample(loaded, server.started[0], brevo.credentials, replyParameters);
+		expect(run.data.resultData.error).toBeUndefined();
+		return sentMessages(brevo.fake);
+	}
+	return { ...loaded, brevo, server, startAndRun };
+}
+
 describe.each(['visitor-reply.json', 'conversation-auto-reply.json'])('examples/%s', (file) => {
 	const loaded = loadExample(file);
 	const { triggerNode, replyNode } = loaded;
@@ -117,29 +145,14 @@ describe.each(['visitor-reply.json', 'conversation-auto-reply.json'])('examples/
 });
 
 describe('examples/visitor-reply.json', () => {
-	const loaded = loadExample('visitor-reply.json');
-	const { triggerNode, replyNode } = loaded;
-	const brevo = useFakeBrevo();
-	const server = new TriggerWebhookServer();
-
-	beforeAll(async () => {
-		await server.start();
-		server.configure(triggerNode.parameters, { token: TOKEN });
-	});
-	afterAll(async () => server.stop());
+	const { triggerNode, server, startAndRun } = useExample('visitor-reply.json');
 
 	it('starts on a new conversation', () => {
 		expect(triggerNode.parameters.events).toEqual(['conversationStarted']);
 	});
 
 	it('answers a visitor who starts a chat, addressed by the visitorId from the trigger', async () => {
-		const reply = await server.post(conversationStarted(), { token: TOKEN });
-		expect(reply.status).toBe(200);
-		expect(server.started).toHaveLength(1);
-		const run = await runExample(loaded, server.started[0], brevo.credentials);
-		expect(run.data.resultData.error).toBeUndefined();
-
-		const sent = sentMessages(brevo.fake);
+		const sent = await startAndRun(conversationStarted());
 		expect(sent).toHaveLength(1);
 		expect(sent[0].body).toEqual({
 			visitorId: VISITOR_ID,
@@ -155,7 +168,6 @@ describe('examples/visitor-reply.json', () => {
 		['an agent\'s message', agentMessage('a1', 'Hello, Julia here', 1)],
 		['an automated message', automatedMessage('p1', 'Your order has shipped', 1)],
 	])('does not start when the conversation was opened by %s', async (_name, message) => {
-		server.started.length = 0;
 		const reply = await server.post(conversationStarted(message), { token: TOKEN });
 		expect(reply.status).toBe(200);
 		expect(server.started).toHaveLength(0);
@@ -163,20 +175,7 @@ describe('examples/visitor-reply.json', () => {
 });
 
 describe('examples/conversation-auto-reply.json: answers every visitor message and cannot loop', () => {
-	const loaded = loadExample('conversation-auto-reply.json');
-	const { triggerNode } = loaded;
-	const brevo = useFakeBrevo();
-	const server = new TriggerWebhookServer();
-
-	beforeAll(async () => {
-		await server.start();
-		server.configure(triggerNode.parameters, { token: TOKEN });
-	});
-	afterAll(async () => server.stop());
-	beforeEach(() => {
-		server.started.length = 0;
-		brevo.fake.messages.clear();
-	});
+	const { triggerNode, brevo, server, startAndRun } = useExample('conversation-auto-reply.json');
 
 	it('starts on conversation fragments, visitor messages only', () => {
 		expect(triggerNode.parameters.events).toEqual(['conversationFragment']);
@@ -184,12 +183,7 @@ describe('examples/conversation-auto-reply.json: answers every visitor message a
 	});
 
 	it('answers all the visitor wrote in one reply, and its own reply coming back starts nothing', async () => {
-		const fragment = conversationFragment([visitorMessage('v1', 'Hello', 10), visitorMessage('v2', 'Where is order 1042?', 20)]);
-		expect((await server.post(fragment, { token: TOKEN })).status).toBe(200);
-		expect(server.started).toHaveLength(1);
-		const run = await runExample(loaded, server.started[0], brevo.credentials);
-		expect(run.data.resultData.error).toBeUndefined();
-		const sent = sentMessages(brevo.fake);
+		const sent = await startAndRun(conversationFragment([visitorMessage('v1', 'Hello', 10), visitorMessage('v2', 'Where is order 1042?', 20)]));
 		expect(sent).toHaveLength(1);
 		expect(sent[0].body).toMatchObject({
 			visitorId: VISITOR_ID,
@@ -205,15 +199,12 @@ describe('examples/conversation-auto-reply.json: answers every visitor message a
 	});
 
 	it('cannot loop even when the reply is changed to an automated message (no Received From)', async () => {
-		const fragment = conversationFragment([visitorMessage('v3', 'Anyone there?', 40)]);
-		await server.post(fragment, { token: TOKEN });
-		expect(server.started).toHaveLength(1);
-		const run = await runExample(loaded, server.started[0], brevo.credentials, {
+		const sent = await startAndRun(conversationFragment([visitorMessage('v3', 'Anyone there?', 40)]), {
 			resource: 'automatedMessage',
 			operation: 'send',
 			sender: 'random',
 		});
-		expect(run.data.resultData.error).toBeUndefined();
+		expect(sent).toHaveLength(1);
 		const [stored] = [...brevo.fake.messages.values()];
 		expect(stored).toMatchObject({ isPushed: true, visitorId: VISITOR_ID });
 		expect(stored.receivedFrom).toBeUndefined();
