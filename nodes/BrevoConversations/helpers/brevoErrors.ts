@@ -6,7 +6,7 @@ import {
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
-import { withItemIndex } from './itemErrors';
+import { runsAsTool, withItemIndex } from './itemErrors';
 
 export interface BrevoFailure {
 	statusCode: number;
@@ -19,12 +19,19 @@ export interface BrevoFailure {
 export interface MappedBrevoError {
 	message: string;
 	description: string;
+	/**
+	 * For an AI agent calling the node as a tool: the problem and what to do about it, in one or
+	 * two plain sentences, since the error's message is all the model receives (see runsAsTool)
+	 */
+	forModel: string;
 	code?: string;
 	/** Seconds until Brevo's quota window resets, on a 429 */
 	rateLimitResetSeconds?: number;
 }
 
 const CREDENTIAL_NAME = 'Brevo Conversations API';
+/** What an agent can do about a problem only the workflow's owner can fix */
+const OWNER_MUST_FIX = 'calling the tool again will not help';
 
 function header(headers: IDataObject, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
@@ -67,6 +74,7 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 		return {
 			message: said,
 			code,
+			forModel: `Brevo refused the request: ${said}. The workflow's owner must allow n8n's IP address in Brevo (Security → Authorised IPs); ${OWNER_MUST_FIX}.`,
 			description:
 				"Brevo blocks API calls from IP addresses it does not know. Add your n8n server's public IP address in Brevo under Security → Authorised IPs (or deactivate the IP restriction there), then run the node again.",
 		};
@@ -75,6 +83,7 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 		return {
 			message: said,
 			code,
+			forModel: `Brevo refused the workflow's API key (${said}). The workflow's owner must fix its Brevo credential; ${OWNER_MUST_FIX}.`,
 			description: `Check the API key in the "${CREDENTIAL_NAME}" credential: create or copy a key in Brevo under Settings → SMTP & API → API Keys. A partner key is only for partner accounts; leave it empty otherwise.${codeNote}`,
 		};
 	}
@@ -82,6 +91,7 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 		return {
 			message: said,
 			code,
+			forModel: `Brevo does not allow the workflow's API key to do this (${said}). The workflow's owner must check the Brevo account and credential; ${OWNER_MUST_FIX}.`,
 			description: `This API key may not do this. Check that Conversations is enabled on the Brevo account and that the key belongs to it (for partner accounts, that the partner key matches).${codeNote}`,
 		};
 	}
@@ -90,6 +100,10 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 		return {
 			message: said,
 			code,
+			forModel:
+				messageId === undefined
+					? `Brevo found nothing for this request (HTTP 404: ${said}). Check the IDs given to the tool; if they are right, the workflow's owner must check the Base URL of its Brevo credential.`
+					: `Brevo has no message with ID "${messageId}" (${said}). Use the "id" that Send returned for a message of this conversation: visitors' messages and deleted messages cannot be read, changed or deleted.`,
 			description: `Brevo found ${which}. Use the "id" returned by Send, and note that only agents' messages can be read, changed or deleted here; visitors' messages and already deleted ones cannot.${codeNote}`,
 		};
 	}
@@ -101,6 +115,7 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 		return {
 			message: `${said}: Brevo's rate limit is reached; the quota resets ${when}`,
 			code,
+			forModel: `Brevo's rate limit is reached, so the request was not carried out; the quota resets ${when}. Do not call this tool again before then.`,
 			rateLimitResetSeconds: reset,
 			description: `Your Brevo plan allows ${quota} for Conversations (about 100 per hour on the standard plan). Set Options → On Rate Limit to "Wait and Retry" with a long enough Max Wait, send fewer items, or upgrade the plan.${codeNote}`,
 		};
@@ -109,12 +124,14 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 		return {
 			message: said,
 			code,
+			forModel: `Brevo had a problem (HTTP ${statusCode}: ${said}) and may or may not have carried out the request. Do not call this tool again for it: a repeated send could post the message twice.`,
 			description: `Brevo had a problem (HTTP ${statusCode}). The request was not retried automatically: Brevo has no idempotency key, so a retried send could post the message twice. Check in Brevo whether it arrived before running the node again.${codeNote}`,
 		};
 	}
 	return {
 		message: said,
 		code,
+		forModel: `Brevo rejected the request (HTTP ${statusCode}: ${said}) and did nothing. Fix the value Brevo names and call the tool again; if you did not fill in that value, the workflow's owner must fix it.`,
 		description: `Brevo rejected the request (HTTP ${statusCode}); the message above names the field to fix.${codeNote}`,
 	};
 }
@@ -147,7 +164,7 @@ export async function throwOnBrevoError(
 		this.getNode(),
 		{ code: mapped.code ?? null, message: mapped.message } as JsonObject,
 		{
-			message: withItemIndex(mapped.message, itemIndex),
+			message: runsAsTool(this) ? mapped.forModel : withItemIndex(mapped.message, itemIndex),
 			description: mapped.description,
 			httpCode: String(response.statusCode),
 			itemIndex,

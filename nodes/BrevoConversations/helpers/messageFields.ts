@@ -15,7 +15,7 @@ export const visitorIdField: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. kZMvWhf8npAu3H6qd57w2Hv6nh6rnxvg',
 	description:
-		"The chat visitor to write to: the visitor's ID from a Brevo Conversations Trigger or webhook, or the ID you gave the visitor's account when binding it to the chat widget",
+		"The chat visitor to write to: the visitor's ID that a Brevo Conversations Trigger outputs (from Brevo's webhook), or the ID you gave the visitor's account when binding it to the chat widget",
 	displayOptions: { show: { resource: bothMessageResources, operation: ['send'] } },
 };
 
@@ -27,7 +27,7 @@ export const textField: INodeProperties = {
 	default: '',
 	typeOptions: { rows: 4 },
 	placeholder: 'e.g. Your order #1042 has shipped',
-	description: 'The message the visitor sees in the chat, sent exactly as written',
+	description: 'The message the visitor reads in the chat, as plain text sent exactly as written',
 	displayOptions: { show: { resource: bothMessageResources, operation: ['send', 'update'] } },
 };
 
@@ -39,6 +39,6 @@ export const messageIdField: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. eYBEm3gq3zc5ayE2g',
 	description:
-		"The message's ID from the output of Send or from a Brevo Conversations Trigger; only agents' messages can be changed",
+		"The message's ID, e.g. the ID that Send output for it; only agents' messages can be changed or deleted, not the visitor's",
 	displayOptions: { show: { resource: bothMessageResources, operation: ['get', 'update', 'delete'] } },
 };

@@ -6,7 +6,7 @@ import {
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
-import { withItemIndex } from './itemErrors';
+import { runsAsTool, withItemIndex } from './itemErrors';
 import { gateFor } from './requestGate';
 import { readRequestPolicy } from './requestPolicy';
 import { sendRoutedRequest } from './sendRequest';
@@ -45,8 +45,13 @@ function withoutRequestDetails(ctx: IExecutePaginationFunctions, error: unknown)
 		httpCode: original.httpCode ?? undefined,
 		itemIndex,
 	});
-	// n8n rewrites known network errors (ECONNREFUSED…) into plain words; the item index goes last.
-	if (!safe.message.endsWith(']')) safe.message = withItemIndex(safe.message, itemIndex);
+	if (runsAsTool(ctx)) {
+		const reason = safe.message.replace(/ \[item \d+\]$/, '');
+		safe.message = `The request to Brevo failed (${reason}) and may or may not have been carried out. Do not call this tool again for it: a repeated send could post the message twice.`;
+	} else if (!safe.message.endsWith(']')) {
+		// n8n rewrites known network errors (ECONNREFUSED…) into plain words; the item index goes last.
+		safe.message = withItemIndex(safe.message, itemIndex);
+	}
 	return safe;
 }
 

@@ -12,22 +12,22 @@ export function storedMessageOperations(noun: string, path: string): INodeProper
 		{
 			name: 'Delete',
 			value: 'delete',
-			action: `Delete ${noun}`,
-			description: `Delete ${noun} from the visitor's conversation`,
+			action: `Delete ${noun} from the chat`,
+			description: `Remove ${noun} from the visitor's conversation, by the message's ID`,
 			routing: brevoRouting({ method: 'DELETE', path, buildRequest: addMessageIdToPath, shapeOutput: returnDeleted }),
 		},
 		{
 			name: 'Get',
 			value: 'get',
-			action: `Get ${noun}`,
-			description: `Retrieve ${noun} by its ID`,
+			action: `Get ${noun} by its ID`,
+			description: `Retrieve ${noun}: its text, visitor, agent and time`,
 			routing: brevoRouting({ method: 'GET', path, buildRequest: addMessageIdToPath }),
 		},
 		{
 			name: 'Update',
 			value: 'update',
-			action: `Update ${noun}`,
-			description: `Change the text of ${noun}`,
+			action: `Change the text of ${noun}`,
+			description: `Replace the text of ${noun} the visitor already received, by the message's ID`,
 			routing: brevoRouting({ method: 'PUT', path, buildRequest: buildMessageUpdate }),
 		},
 	];

@@ -6,7 +6,7 @@ import { brevoRouting } from '../../helpers/routing';
 export const agentSetOnlineOperation: INodePropertyOptions = {
 	name: 'Set Online',
 	value: 'setOnline',
-	action: 'Set an agent online',
+	action: 'Show an agent as online to chat visitors',
 	description:
 		'Show an agent as online in the chat for the next 2–3 minutes; repeat every minute to keep them online',
 	routing: brevoRouting({

@@ -5,7 +5,7 @@ import { brevoRouting } from '../../helpers/routing';
 export const automatedMessageSendOperation: INodePropertyOptions = {
 	name: 'Send',
 	value: 'send',
-	action: 'Send an automated message',
+	action: 'Send an automated message to a chat visitor',
 	description: 'Push a message to a visitor, shown as coming from an agent Brevo picks or you choose',
 	routing: brevoRouting({
 		method: 'POST',

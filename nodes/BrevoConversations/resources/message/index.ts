@@ -4,6 +4,6 @@ import { messageSendOperation } from './send';
 
 export const messageOperations = operationSelector(
 	'message',
-	[messageSendOperation, ...storedMessageOperations('a message', '/conversations/messages')],
+	[messageSendOperation, ...storedMessageOperations("an agent's message", '/conversations/messages')],
 	'send',
 );
