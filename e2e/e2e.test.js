@@ -11,14 +11,14 @@
  * `n8n start` serves the order-status example's production webhook. E2E_KEEP=1 keeps the n8n home.
  */
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
-const { fakeBrevoN8nEnv, freePort, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
+const { fakeBrevoN8nEnv, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
+const { startN8n, stopN8n } = require('./liveN8n');
 const { NODE_TYPE, itemsWorkflow, readExample, runnableExample, singleNodeWorkflow } = require('./workflows');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
@@ -372,37 +372,12 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 			async () => {
 				const { runtime, env } = state;
 				await runN8nOk(runtime, env, ['publish:workflow', `--id=${LIVE_ID}`]);
-				const port = await freePort();
-				baseUrl = `http://127.0.0.1:${port}`;
-				const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
-					env: { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
-					stdio: ['ignore', 'pipe', 'pipe'],
-				});
-				state.n8n = child;
-				let output = '';
-				child.stdout.on('data', (d) => (output += d));
-				child.stderr.on('data', (d) => (output += d));
-				await waitFor(
-					async () => {
-						if (child.exitCode !== null) throw new Error(`n8n start exited (${child.exitCode}):\n${output}`);
-						return fetch(`${baseUrl}/healthz/readiness`).then((r) => r.ok, () => false);
-					},
-					120000,
-					'n8n start to be ready',
-				);
+				({ child: state.n8n, baseUrl } = await startN8n(runtime, env));
 			},
 			{ timeout: 180000 },
 		);
 
-		after(async () => {
-			const child = state.n8n;
-			if (!child || child.exitCode !== null) return;
-			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGINT');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-			await exited;
-			clearTimeout(timer);
-		});
+		after(() => stopN8n(state.n8n));
 
 		test('POST /webhook/order-status → the visitor gets the automated message', async () => {
 			// n8n reports ready before it has activated the workflows: 404 until the webhook is registered.

@@ -24,7 +24,6 @@
  * under n8n's Node: the count is what n8n recorded, not inferred from side effects.
  */
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -32,8 +31,9 @@ const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
-const { exec, fakeBrevoN8nEnv, freePort, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
+const { fakeBrevoN8nEnv, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
 const { readExample } = require('./workflows');
+const live = require('./liveN8n');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
 const NODE_TYPE = 'n8n-nodes-brevo-conversations.brevoConversations';
@@ -148,34 +148,8 @@ const fragmentWorkflow = () => {
 };
 const webhookPath = (wf) => `/webhook/${wf.nodes.find((n) => n.webhookId).webhookId}/webhook`;
 
-/** Runs SQL on n8n's database with n8n's own sqlite3 addon (built for n8n's Node); rows as JSON. */
-async function query(sql, params = []) {
-	const script = `
-		const { createRequire } = require('node:module');
-		const req = createRequire(process.argv[1]);
-		const sqlite3 = req('sqlite3');
-		const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY, (e) => { if (e) { console.error(e.message); process.exit(2); } });
-		db.all(process.argv[3], JSON.parse(process.argv[4]), (e, rows) => {
-			if (e) { console.error(e.message); process.exit(3); }
-			process.stdout.write(JSON.stringify(rows));
-			db.close();
-		});`;
-	const { stdout } = await exec(state.runtime.nodeBin, ['-e', script, state.runtime.n8nBin, state.dbFile, sql, JSON.stringify(params)], {
-		timeoutMs: 30000,
-	});
-	return JSON.parse(stdout);
-}
-
-/** The executions n8n stored for a workflow, with their run data decoded (n8n stores it "flatted"). */
-async function executionsOf(workflowId) {
-	const rows = await query(
-		'SELECT e.id, e.status, e.finished, e.mode, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id',
-		[workflowId],
-	);
-	const { createRequire } = require('node:module');
-	const flatted = createRequire(state.runtime.n8nBin)('flatted');
-	return rows.map((row) => ({ ...row, data: row.data ? flatted.parse(row.data) : undefined }));
-}
+const query = (sql, params) => live.query(state.runtime, state.dbFile, sql, params);
+const executionsOf = (workflowId) => live.executionsOf(state.runtime, state.dbFile, workflowId);
 
 function summaryOf(id) {
 	const summary = state.batch.executions.find((e) => e.workflowId === id);
@@ -249,34 +223,12 @@ async function setUp() {
 async function startN8n() {
 	const { runtime, env } = state;
 	for (const id of [TRIGGER_WF, FRAGMENT_WF]) state.logs += (await runN8nOk(runtime, env, ['publish:workflow', `--id=${id}`])).stdout;
-	const port = await freePort();
-	state.baseUrl = `http://127.0.0.1:${port}`;
-	const child = (state.n8n = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
-		env: { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	}));
-	child.stdout.on('data', (d) => (state.logs += d));
-	child.stderr.on('data', (d) => (state.logs += d));
-	await waitFor(
-		async () => {
-			if (child.exitCode !== null) throw new Error(`n8n start exited (${child.exitCode}):\n${state.logs.slice(-5000)}`);
-			return fetch(`${state.baseUrl}/healthz/readiness`).then((r) => r.ok, () => false);
-		},
-		120000,
-		'n8n start to be ready',
-		200, // each check is an HTTP call or a database query in a child process
-	);
+	const { child, baseUrl } = await live.startN8n(runtime, env, (d) => (state.logs += d));
+	state.n8n = child;
+	state.baseUrl = baseUrl;
 }
 
-async function stopN8n() {
-	const child = state.n8n;
-	if (!child || child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	process.kill(child.pid, 'SIGINT');
-	const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 20000);
-	await exited;
-	clearTimeout(timer);
-}
+const stopN8n = () => live.stopN8n(state.n8n);
 
 async function tearDown() {
 	await stopN8n();
@@ -408,20 +360,7 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 		const post = (query, body, raw, to = url) =>
 			fetch(`${to}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
 
-		/** Waits until the workflow has `count` finished executions, then a little longer to catch extra ones. */
-		async function finishedExecutions(workflowId, count) {
-			await waitFor(
-				async () => {
-					const list = await executionsOf(workflowId);
-					return list.length >= count && list.every((e) => e.finished || ['success', 'error', 'crashed'].includes(e.status)) ? list : undefined;
-				},
-				30000,
-				`${count} finished executions of ${workflowId}`,
-				200, // each check is an HTTP call or a database query in a child process
-			);
-			await new Promise((resolve) => setTimeout(resolve, 1500));
-			return await executionsOf(workflowId);
-		}
+		const finishedExecutions = (workflowId, count) => live.finishedExecutions(state.runtime, state.dbFile, workflowId, count);
 
 		test('rejected and ignored calls start nothing; one valid conversationStarted starts one execution and one reply', async () => {
 			const token = `?token=${TRIGGER_SECRET}`;
