@@ -3,6 +3,7 @@
  * as the tool result when the call fails. n8n hands the model only the error's message, so it must
  * name the problem and what to do, in one or two sentences, with no item index and no secret.
  */
+import type { IDataObject } from 'n8n-workflow';
 import { API_KEY, useFakeBrevo } from '../harness/fixtures';
 import { runTool } from '../harness/runTool';
 
@@ -21,7 +22,7 @@ const reply = {
 	options: {},
 };
 
-async function toolResult(parameters: Record<string, unknown> = reply, toolArguments: Record<string, unknown> = { text: 'Hello!' }, credentials = brevo.credentials) {
+async function toolResult(parameters: Record<string, unknown> = reply, toolArguments: IDataObject = { text: 'Hello!' }, credentials = brevo.credentials) {
 	const run = await runTool({ parameters: parameters as never, toolArguments, credentials });
 	expect(run.error).toBeUndefined(); // a failed tool call does not stop the workflow
 	return JSON.parse(run.toolResult) as Array<Record<string, unknown>>;
