@@ -33,6 +33,20 @@ describe('mapBrevoError', () => {
 		expect(mapBrevoError({ statusCode: 429, headers: {}, body: '' }).message).toContain('the quota resets later');
 	});
 
+	test('forModel: what an AI agent reads, for the cases only the owner can fix too', () => {
+		const ip = mapBrevoError({ statusCode: 401, headers: {}, body: body('You are using an unrecognised IP address 203.0.113.7') });
+		expect(ip.forModel).toBe(
+			"Brevo refused the request: You are using an unrecognised IP address 203.0.113.7. The workflow's owner must allow n8n's IP address in Brevo (Security → Authorised IPs); calling the tool again will not help.",
+		);
+		const denied = mapBrevoError({ statusCode: 403, headers: {}, body: body('Permission denied', 'permission_denied') });
+		expect(denied.forModel).toBe(
+			"Brevo does not allow the workflow's API key to do this (Permission denied). The workflow's owner must check the Brevo account and credential; calling the tool again will not help.",
+		);
+		expect(mapBrevoError({ statusCode: 429, headers: {}, body: '' }).forModel).toBe(
+			"Brevo's rate limit is reached, so the request was not carried out; the quota resets later. Do not call this tool again before then.",
+		);
+	});
+
 	test('5xx: says it was not retried and why', () => {
 		expect(mapBrevoError({ statusCode: 503, headers: {}, body: body('Unavailable') }).description).toContain('no idempotency key');
 	});
