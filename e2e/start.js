@@ -4,13 +4,16 @@
  *
  * Builds and packs the package, installs it as a community package into a local n8n home
  * (.cache/n8n-home), starts a sandbox (the fake Brevo server on 127.0.0.1) unless BREVO_API_KEY is
- * set, imports a ready-made credential pointing at it plus the example workflows (first run only,
- * so your edits survive), then runs `n8n start` on http://127.0.0.1:5678. Ctrl-C stops everything
+ * set and a fake OpenAI-compatible model (test/fake-openai) unless OPENAI_API_KEY is set, imports
+ * ready-made credentials pointing at them plus the example workflows (each once, so your edits
+ * survive), then runs `n8n start` on http://127.0.0.1:5678. Ctrl-C stops everything
  * it started. The first run installs n8n (≈ 5–8 min, see e2e/runtime.js); later runs take seconds.
  *
  * Environment:
  *   BREVO_API_KEY    use the real Brevo API with this key instead of the sandbox
  *   BREVO_BASE_URL   with BREVO_API_KEY: another API address (default https://api.brevo.com/v3)
+ *   OPENAI_API_KEY   the AI agent example's model: OpenAI with this key instead of the fake model
+ *   OPENAI_BASE_URL  with OPENAI_API_KEY: another OpenAI-compatible API (default https://api.openai.com/v1)
  *   N8N_PORT         n8n's port (default 5678)
  *   E2E_RUNTIME      n8n version to run: 2.41.1 (default), 2.40.7, 2.8.4 or 1.123.0
  */
@@ -27,6 +30,11 @@ const PORT = Number(process.env.N8N_PORT || 5678);
 const CREDENTIAL_ID = 'brevoStartCred01'; // the examples name this credential
 const WEBHOOK_CREDENTIAL_ID = 'brevoWebhookCred01'; // and this one for their triggers
 const WEBHOOK_TOKEN_FILE = path.join(HOME, 'webhook-token');
+const OPENAI_CREDENTIAL_ID = 'openAiStartCred01'; // the AI agent example's model names this one
+const EXAMPLES = path.join(ROOT, 'examples');
+const IMPORTED_LIST = path.join(HOME, '.examples-imported');
+// What a home set up before the list was kept held (its marker was a date): those stay as you left them.
+const IMPORTED_BEFORE_THE_LIST = ['keep-agent-online.json', 'message-round-trip.json', 'order-status-automated-message.json', 'visitor-reply.json'];
 // A local-only login (n8n listens on 127.0.0.1), so the owner setup screen is skipped.
 const OWNER = {
 	email: 'dev@example.com',
@@ -56,9 +64,9 @@ function stopAll(code) {
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-/** Starts the fake Brevo server (test/fake-brevo/cli.js) and resolves the base URL it prints first. */
-function startSandbox(apiKey) {
-	const cli = path.join(ROOT, 'test', 'fake-brevo', 'cli.js');
+/** Starts a fake server (test/<fake>/cli.js) and resolves the base URL it prints first. */
+function startSandbox(apiKey, fake = 'fake-brevo') {
+	const cli = path.join(ROOT, 'test', fake, 'cli.js');
 	const child = spawn(process.execPath, [cli, '--port', '0', '--api-key', apiKey], { stdio: ['ignore', 'pipe', 'inherit'] });
 	children.push(child);
 	return new Promise((resolve, reject) => {
@@ -68,12 +76,12 @@ function startSandbox(apiKey) {
 			if (!url) {
 				url = line.trim();
 				resolve(url);
-			} else say(`sandbox: ${line}`);
+			} else say(`${fake}: ${line}`);
 		});
 		child.once('exit', (code) => {
-			if (!url) reject(new Error(`the sandbox exited (${code}) before printing its URL`));
+			if (!url) reject(new Error(`${fake} exited (${code}) before printing its URL`));
 			else if (!stopping) {
-				say(`the sandbox stopped (exit ${code})`);
+				say(`${fake} stopped (exit ${code})`);
 				stopAll(1);
 			}
 		});
@@ -95,6 +103,29 @@ async function waitForN8n(url, child) {
 	throw new Error(`n8n did not answer on ${url} within 3 minutes`);
 }
 
+/** Imports the examples this home has not imported yet (so your edits of the others survive). */
+async function importNewExamples(runtime, env) {
+	let done = [];
+	if (fs.existsSync(IMPORTED_LIST)) {
+		try {
+			done = JSON.parse(fs.readFileSync(IMPORTED_LIST, 'utf8'));
+		} catch {
+			done = IMPORTED_BEFORE_THE_LIST;
+		}
+	}
+	const fresh = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json') && !done.includes(f));
+	if (fresh.length === 0) return;
+	const dir = fs.mkdtempSync(path.join(HOME, 'examples-'));
+	try {
+		for (const file of fresh) fs.copyFileSync(path.join(EXAMPLES, file), path.join(dir, file));
+		await runN8nOk(runtime, env, ['import:workflow', '--separate', `--input=${dir}`]);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+	fs.writeFileSync(IMPORTED_LIST, JSON.stringify([...done, ...fresh]) + '\n');
+	say(`example workflows imported from examples/: ${fresh.join(', ')}`);
+}
+
 async function main() {
 	if (!fs.existsSync(path.join(ROOT, 'node_modules', 'typescript'))) {
 		say('installing the build tools first (npm ci)…');
@@ -111,14 +142,20 @@ async function main() {
 		? { apiKey: process.env.BREVO_API_KEY, partnerKey: '', baseUrl: process.env.BREVO_BASE_URL || 'https://api.brevo.com/v3' }
 		: { apiKey: sandboxKey, partnerKey: '', baseUrl: await startSandbox(sandboxKey) };
 	if (!real) say(`sandbox (fake Brevo) on ${credential.baseUrl}, API key "${sandboxKey}"`);
+	const realModel = Boolean(process.env.OPENAI_API_KEY);
+	const modelKey = 'sandbox-openai-key';
+	const model = realModel
+		? { apiKey: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1' }
+		: { apiKey: modelKey, url: await startSandbox(modelKey, 'fake-openai') };
+	if (!realModel) say(`fake OpenAI model on ${model.url}: it answers every visitor with a fixed text`);
 
 	const env = n8nEnv(runtime, HOME, {
 		N8N_PORT: String(PORT),
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${PORT}`,
 		N8N_SECURE_COOKIE: 'false',
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		// The sandbox listens on 127.0.0.1, which n8n's SSRF protection would refuse.
-		...(real ? {} : { N8N_SSRF_PROTECTION_ENABLED: 'false' }),
+		// The fakes listen on 127.0.0.1, which n8n's SSRF protection would refuse.
+		...(real && realModel ? {} : { N8N_SSRF_PROTECTION_ENABLED: 'false' }),
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: OWNER.hash,
@@ -129,6 +166,7 @@ async function main() {
 	// Re-imported on every start: it follows the sandbox's new port, or your BREVO_API_KEY.
 	const credentialsFile = path.join(HOME, 'credentials.json');
 	const name = real ? 'Brevo Conversations account' : 'Brevo sandbox (fake, local)';
+	const modelName = realModel ? 'OpenAI account' : 'OpenAI sandbox (fake model, local)';
 	// The triggers' token: made once, kept in a file only you can read (never printed), so the URL
 	// you gave Brevo or your curl commands keep working across restarts.
 	if (!fs.existsSync(WEBHOOK_TOKEN_FILE)) fs.writeFileSync(WEBHOOK_TOKEN_FILE, randomBytes(16).toString('hex') + '\n', { mode: 0o600 });
@@ -138,6 +176,7 @@ async function main() {
 		JSON.stringify([
 			{ id: CREDENTIAL_ID, name, type: 'brevoConversationsApi', data: credential },
 			{ id: WEBHOOK_CREDENTIAL_ID, name: 'Brevo Conversations webhook', type: 'brevoConversationsWebhookApi', data: webhook },
+			{ id: OPENAI_CREDENTIAL_ID, name: modelName, type: 'openAiApi', data: model },
 		]),
 		{ mode: 0o600 },
 	);
@@ -146,14 +185,8 @@ async function main() {
 	} finally {
 		fs.rmSync(credentialsFile, { force: true });
 	}
-	say(`credentials "${name}" and "Brevo Conversations webhook" imported`);
-
-	const imported = path.join(HOME, '.examples-imported');
-	if (!fs.existsSync(imported)) {
-		await runN8nOk(runtime, env, ['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`]);
-		fs.writeFileSync(imported, new Date().toISOString() + '\n');
-		say('example workflows imported from examples/');
-	}
+	say(`credentials "${name}", "Brevo Conversations webhook" and "${modelName}" imported`);
+	await importNewExamples(runtime, env);
 
 	say(`starting n8n ${runtime.version} (logs below)…`);
 	const n8n = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -167,7 +200,7 @@ async function main() {
 	const url = `http://127.0.0.1:${PORT}`;
 	await waitForN8n(url, n8n);
 	await new Promise((resolve) => setTimeout(resolve, 2000)); // let n8n's start-up lines pass first
-	const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json')).length;
+	const examples = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).length;
 	const lines = [
 		'',
 		`n8n ${runtime.version} with n8n-nodes-brevo-conversations is running:`,
@@ -175,8 +208,9 @@ async function main() {
 		`  log in    ${OWNER.email} / ${OWNER.password}   (local only)`,
 		`  workflows ${examples} examples ("Brevo Conversations: …"), credential "${name}"`,
 		real ? '  Brevo     the real API, with your BREVO_API_KEY' : `  sandbox   ${credential.baseUrl} (fake Brevo; its requests are logged here)`,
+		realModel ? '  model     OpenAI (or OPENAI_BASE_URL), with your OPENAI_API_KEY' : `  model     ${model.url} (fake OpenAI; set OPENAI_API_KEY for a real model)`,
 		`  webhooks  the triggers' token is in ${path.relative(ROOT, WEBHOOK_TOKEN_FILE)}: call their URL with ?token=<it>`,
-		'Ctrl-C stops n8n and the sandbox.',
+		'Ctrl-C stops n8n and the fakes.',
 		'',
 	];
 	process.stdout.write(lines.join('\n') + '\n');
