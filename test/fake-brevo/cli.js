@@ -11,30 +11,9 @@
  * memory and are gone when it stops.
  */
 const { FakeBrevo } = require('./server');
+const { runSandbox } = require('../localServer');
 
-function option(name, fallback) {
-	const i = process.argv.indexOf(`--${name}`);
-	return i === -1 ? fallback : process.argv[i + 1];
-}
-
-async function main() {
-	const port = Number(option('port', process.env.BREVO_SANDBOX_PORT ?? 0));
-	const apiKey = option('api-key', process.env.BREVO_SANDBOX_API_KEY ?? 'sandbox-api-key');
-	const quiet = process.argv.includes('--quiet');
-	const fake = new FakeBrevo({ apiKey, record: false });
-	if (!quiet) {
-		fake.server.on('request', (req, res) => {
-			res.on('finish', () => console.log(`${new Date().toISOString()} ${req.method} ${req.url} → ${res.statusCode}`));
-		});
-	}
-	const url = await fake.start(port);
-	console.log(url);
-	const stop = () => fake.stop().then(() => process.exit(0));
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
-}
-
-main().catch((error) => {
-	console.error(`fake Brevo: ${error.message}`);
-	process.exit(1);
+runSandbox('fake Brevo', (apiKey) => new FakeBrevo({ apiKey, record: false }), {
+	apiKey: process.env.BREVO_SANDBOX_API_KEY ?? 'sandbox-api-key',
+	port: process.env.BREVO_SANDBOX_PORT,
 });

@@ -8,6 +8,7 @@
  * Plain JavaScript so that it runs under any Node without a build step.
  */
 const http = require('node:http');
+const { closeServer, listenLocally } = require('../localServer');
 const { randomBytes } = require('node:crypto');
 
 const ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -89,22 +90,16 @@ class FakeBrevo {
 
 	/** Starts on 127.0.0.1 (an ephemeral port unless given) and returns the base URL, e.g. http://127.0.0.1:1234/v3 */
 	async start(port = 0) {
-		await new Promise((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(port, '127.0.0.1', resolve);
-		});
-		this.server.keepAliveTimeout = 1000;
+		await listenLocally(this.server, port);
 		return this.baseUrl;
 	}
 
 	get baseUrl() {
-		const { port } = this.server.address();
-		return `http://127.0.0.1:${port}/v3`;
+		return `http://127.0.0.1:${this.server.address().port}/v3`;
 	}
 
 	async stop() {
-		this.server.closeAllConnections?.();
-		await new Promise((resolve) => this.server.close(() => resolve()));
+		await closeServer(this.server);
 	}
 
 	/** The next `count` requests (after authentication) answer with this status/body/headers. */

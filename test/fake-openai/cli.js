@@ -12,30 +12,11 @@
  * Listens on 127.0.0.1 only; stops on Ctrl-C / SIGTERM.
  */
 const { FakeOpenAi } = require('./server');
+const { runSandbox } = require('../localServer');
 
-function option(name, fallback) {
-	const i = process.argv.indexOf(`--${name}`);
-	return i === -1 ? fallback : process.argv[i + 1];
-}
-
-async function main() {
-	const fake = new FakeOpenAi({
-		apiKey: option('api-key', 'sandbox-openai-key'),
-		toolArguments: { text: 'Thanks for your message! (This answer comes from the local fake model of npm start, not from OpenAI.)' },
-		finalAnswer: 'I replied to the visitor (fake model).',
-	});
-	if (!process.argv.includes('--quiet')) {
-		fake.server.on('request', (req, res) => {
-			res.on('finish', () => console.log(`${new Date().toISOString()} ${req.method} ${req.url} → ${res.statusCode}`));
-		});
-	}
-	console.log(await fake.start(Number(option('port', 0))));
-	const stop = () => fake.stop().then(() => process.exit(0));
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
-}
-
-main().catch((error) => {
-	console.error(`fake OpenAI: ${error.message}`);
-	process.exit(1);
-});
+const text = 'Thanks for your message! (This answer comes from the local fake model of npm start, not from OpenAI.)';
+runSandbox(
+	'fake OpenAI',
+	(apiKey) => new FakeOpenAi({ apiKey, toolArguments: { text }, finalAnswer: 'I replied to the visitor (fake model).' }),
+	{ apiKey: 'sandbox-openai-key' },
+);

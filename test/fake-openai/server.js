@@ -13,6 +13,7 @@
  * Plain JavaScript so that it runs under any Node without a build step.
  */
 const http = require('node:http');
+const { closeServer, listenLocally } = require('../localServer');
 
 /** How the fake fills the tool's arguments: one value per JSON schema property, by name. */
 const DEFAULT_ARGUMENTS = { text: 'Hello from the fake model: your order #1042 shipped yesterday.' };
@@ -42,13 +43,9 @@ class FakeOpenAi {
 		this.server = http.createServer((req, res) => this.handle(req, res));
 	}
 
-	/** Starts on 127.0.0.1 (an ephemeral port unless given); returns the Base URL, e.g. http://127.0.0.1:1234/v1 */
+	/** Starts on 127.0.0.1 (an ephemeral port unless given) and returns the base URL, e.g. http://127.0.0.1:1234/v1 */
 	async start(port = 0) {
-		await new Promise((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(port, '127.0.0.1', resolve);
-		});
-		this.server.keepAliveTimeout = 1000;
+		await listenLocally(this.server, port);
 		return this.baseUrl;
 	}
 
@@ -57,8 +54,7 @@ class FakeOpenAi {
 	}
 
 	async stop() {
-		this.server.closeAllConnections?.();
-		await new Promise((resolve) => this.server.close(() => resolve()));
+		await closeServer(this.server);
 	}
 
 	handle(req, res) {

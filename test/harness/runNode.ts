@@ -27,7 +27,7 @@ import { BrevoConversations } from '../../nodes/BrevoConversations/BrevoConversa
 export const NODE_NAME = 'Brevo Conversations';
 const NODE_TYPE = 'n8n-nodes-brevo-conversations.brevoConversations';
 
-class ManualTrigger implements INodeType {
+export class ManualTrigger implements INodeType {
 	description = {
 		displayName: 'Trigger',
 		name: 'trigger',
@@ -95,7 +95,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 /** The node as n8n's loader prepares it (adds the Request Options settings collection). */
-function loadNodeType(): INodeType {
+export function loadNodeType(): INodeType {
 	const nodeType = new BrevoConversations();
 	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
 	return nodeType;
@@ -118,15 +118,45 @@ export interface RunResult {
 	credentialReads: number;
 }
 
-export async function runNode(options: RunOptions): Promise<RunResult> {
-	const trigger: INode = {
-		id: 'trigger',
-		name: 'Trigger',
-		type: 'test.trigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
+/** The workflow's first node: outputs the items it is given. */
+export function triggerNode(): INode {
+	return { id: 'trigger', name: 'Trigger', type: 'test.trigger', typeVersion: 1, position: [0, 0], parameters: {} };
+}
+
+/** The node-type registry double: n8n's loader would have registered exactly these types. */
+export function registryOf(types: Record<string, INodeType>) {
+	return {
+		getByName: (type: string) => types[type],
+		getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(types[type], version),
+		getKnownTypes: () => ({}),
 	};
+}
+
+/** Fills in the parameter defaults of `node`, as the editor does when it saves a workflow. */
+export function withDefaults(node: INode, nodeType: INodeType): void {
+	node.parameters =
+		NodeHelpers.getNodeParameters(nodeType.description.properties, node.parameters, true, false, node, nodeType.description) ?? {};
+}
+
+/** Runs `workflow` from its trigger with `input` items in n8n-core's WorkflowExecute. */
+export async function execute(workflow: Workflow, credentialsHelper: TestCredentialsHelper, input: IDataObject[]): Promise<IRun> {
+	const additionalData = {
+		credentialsHelper,
+		hooks: new ExecutionLifecycleHooks('manual', 'exec-test', { nodes: [], connections: {} } as never),
+		variables: {},
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		executionId: 'exec-test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const trigger = workflow.getNode('Trigger') as INode;
+	const data = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: trigger, data: { main: [input.map((json) => ({ json }))] }, source: null }] },
+	});
+	return await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+}
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const trigger = triggerNode();
 	const node: INode = {
 		id: 'brevo',
 		name: NODE_NAME,
@@ -143,30 +173,11 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		nodes: [trigger, node],
 		connections: { Trigger: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
 		active: false,
-		nodeTypes: {
-			getByName: (type) => types[type],
-			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(types[type], version),
-			getKnownTypes: () => ({}),
-		},
+		nodeTypes: registryOf(types),
 	});
-	// Parameter defaults are filled in as the editor would when saving the workflow.
-	node.parameters =
-		NodeHelpers.getNodeParameters(types[NODE_TYPE].description.properties, node.parameters, true, false, node, types[NODE_TYPE].description) ?? {};
+	withDefaults(node, types[NODE_TYPE]);
 	const credentialsHelper = new TestCredentialsHelper(options.credentials);
-	const additionalData = {
-		credentialsHelper,
-		hooks: new ExecutionLifecycleHooks('manual', 'exec-test', { nodes: [], connections: {} } as never),
-		variables: {},
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		executionId: 'exec-test',
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const data = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [{ node: trigger, data: { main: [options.input.map((json) => ({ json }))] }, source: null }],
-		},
-	});
-	const run = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	const run = await execute(workflow, credentialsHelper, options.input);
 	return {
 		run,
 		error: run.data.resultData.error,

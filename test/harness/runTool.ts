@@ -8,11 +8,8 @@
  * Doubles, as in runNode.ts: the node-type registry (the tool variant is made as n8n's
  * convertNodeToAiTool makes it: `<name>Tool`, no main input, an ai_tool output) and the credentials helper.
  */
-import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
-	NodeHelpers,
 	Workflow,
-	createRunExecutionData,
 	type EngineRequest,
 	type EngineResponse,
 	type ICredentialDataDecryptedObject,
@@ -22,31 +19,11 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { BrevoConversations } from '../../nodes/BrevoConversations/BrevoConversations.node';
-import { TestCredentialsHelper } from './runNode';
+import { ManualTrigger, TestCredentialsHelper, execute, loadNodeType, registryOf, triggerNode, withDefaults } from './runNode';
 
 export const TOOL_NODE_NAME = 'Reply to visitor';
 const TOOL_TYPE = 'n8n-nodes-brevo-conversations.brevoConversationsTool';
-
-class Trigger implements INodeType {
-	description = {
-		displayName: 'Trigger',
-		name: 'trigger',
-		group: ['trigger'],
-		version: 1,
-		description: '',
-		defaults: {},
-		inputs: [],
-		outputs: ['main'],
-		properties: [],
-	} as never;
-
-	async execute(this: IExecuteFunctions) {
-		return [this.getInputData()];
-	}
-}
 
 /** Calls the tool once with `toolArguments`, then outputs the tool result the model would read. */
 function stubAgent(toolArguments: IDataObject): INodeType {
@@ -87,8 +64,7 @@ function stubAgent(toolArguments: IDataObject): INodeType {
 
 /** The node as n8n offers it to an agent: n8n's convertNodeToAiTool renames it and rewires its connections. */
 function loadToolType(): INodeType {
-	const nodeType = new BrevoConversations();
-	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	const nodeType = loadNodeType();
 	nodeType.description = {
 		...nodeType.description,
 		name: `${nodeType.description.name}Tool`,
@@ -112,7 +88,7 @@ export async function runTool(options: {
 	toolArguments: IDataObject;
 	credentials: ICredentialDataDecryptedObject;
 }): Promise<ToolRun> {
-	const trigger: INode = { id: 'trigger', name: 'Trigger', type: 'test.trigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const trigger = triggerNode();
 	const agent: INode = { id: 'agent', name: 'Agent', type: 'test.agent', typeVersion: 1, position: [200, 0], parameters: {} };
 	const tool: INode = {
 		id: 'tool',
@@ -124,7 +100,7 @@ export async function runTool(options: {
 		credentials: { brevoConversationsApi: { id: 'cred-1', name: 'Brevo Conversations account' } },
 	};
 	const types: Record<string, INodeType> = {
-		'test.trigger': new Trigger(),
+		'test.trigger': new ManualTrigger(),
 		'test.agent': stubAgent(options.toolArguments),
 		[TOOL_TYPE]: loadToolType(),
 	};
@@ -138,26 +114,10 @@ export async function runTool(options: {
 		active: false,
 		// As n8n saves new workflows; the engine runs a requested tool before resuming the agent.
 		settings: { executionOrder: 'v1' },
-		nodeTypes: {
-			getByName: (type) => types[type],
-			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(types[type], version),
-			getKnownTypes: () => ({}),
-		},
+		nodeTypes: registryOf(types),
 	});
-	tool.parameters =
-		NodeHelpers.getNodeParameters(types[TOOL_TYPE].description.properties, tool.parameters, true, false, tool, types[TOOL_TYPE].description) ?? {};
-	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
-		hooks: new ExecutionLifecycleHooks('manual', 'exec-tool-test', { nodes: [], connections: {} } as never),
-		variables: {},
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		executionId: 'exec-tool-test',
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const data = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: trigger, data: { main: [[{ json: {} }]] }, source: null }] },
-	});
-	const run = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	withDefaults(tool, types[TOOL_TYPE]);
+	const run = await execute(workflow, new TestCredentialsHelper(options.credentials), [{}]);
 	const [item] = run.data.resultData.runData.Agent?.at(-1)?.data?.main?.[0] ?? [];
 	return { toolResult: String(item?.json.toolResult ?? ''), error: run.data.resultData.error };
 }
