@@ -101,4 +101,25 @@ function runnableExample(file) {
 	return { ...rest, nodes, connections };
 }
 
-module.exports = { NODE_TYPE, EXAMPLES_DIR, singleNodeWorkflow, itemsWorkflow, readExample, runnableExample };
+const WEBHOOK_CREDENTIAL_TYPE = 'brevoConversationsWebhookApi';
+
+/**
+ * examples/visitor-reply.json ready to import and activate: its trigger protected by `token` (a
+ * Trigger v1 takes it as the Secret parameter; v2 from its Brevo Conversations Webhook API
+ * credential) and its reply sent with an API key to `baseUrl`. Returns the workflow, the trigger's
+ * webhook path and the credentials to import (`n8n import:credentials` format).
+ */
+function visitorReplyExample({ id, token, apiKey, baseUrl }) {
+	const workflow = { ...readExample('visitor-reply.json'), id, versionId: randomUUID() };
+	const trigger = workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+	const reply = workflow.nodes.find((n) => n.type === NODE_TYPE);
+	const credentials = [{ ...reply.credentials.brevoConversationsApi, type: 'brevoConversationsApi', data: { apiKey, partnerKey: '', baseUrl } }];
+	if (trigger.typeVersion >= 2) {
+		credentials.push({ ...trigger.credentials[WEBHOOK_CREDENTIAL_TYPE], type: WEBHOOK_CREDENTIAL_TYPE, data: { token } });
+	} else {
+		trigger.parameters.secret = token;
+	}
+	return { workflow, webhookPath: `${trigger.webhookId}/webhook`, credentials };
+}
+
+module.exports = { NODE_TYPE, EXAMPLES_DIR, singleNodeWorkflow, itemsWorkflow, readExample, runnableExample, visitorReplyExample };

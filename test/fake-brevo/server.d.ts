@@ -12,7 +12,10 @@ export declare class FakeBrevo {
 		partnerKey?: string;
 		quota?: { limit: number; windowMs: number };
 		record?: boolean;
+		latencyMs?: number;
 	});
+	latencyMs: number;
+	held: number;
 	requests: RecordedRequest[];
 	messages: Map<string, Record<string, any>>;
 	requestCount: number;

@@ -70,12 +70,18 @@ class FakeBrevo {
 	 * @param {string} [options.partnerKey] when set, every request must also carry it in `partner-key`
 	 * @param {{limit: number, windowMs: number}} [options.quota] fixed-window quota (none by default)
 	 * @param {boolean} [options.record] keep the requests log (default true; benchmarks turn it off)
+	 * @param {number} [options.latencyMs] hold every answer this long after the request was processed,
+	 *   as a slow network would: the message exists at once, the caller learns it only later (a
+	 *   queue-mode test kills an n8n worker while its sends wait here)
 	 */
 	constructor(options = {}) {
 		this.apiKey = options.apiKey ?? 'test-api-key';
 		this.partnerKey = options.partnerKey;
 		this.quota = options.quota;
 		this.record = options.record ?? true;
+		this.latencyMs = options.latencyMs ?? 0;
+		/** Answers processed but still held back by `latencyMs` */
+		this.held = 0;
 		/** @type {Array<{method: string, path: string, headers: object, body: any, rawBody: string, at: number}>} */
 		this.requests = [];
 		this.messages = new Map();
@@ -211,8 +217,19 @@ class FakeBrevo {
 				const payload = body === undefined ? '' : JSON.stringify(body);
 				const allHeaders = { ...this.rateLimitHeaders(), ...headers };
 				if (payload) allHeaders['content-type'] = 'application/json; charset=utf-8';
-				res.writeHead(status, allHeaders);
-				res.end(payload);
+				const answer = () => {
+					// The caller may be gone (a killed n8n worker): the answer is then lost, as on a network.
+					if (!res.destroyed) {
+						res.writeHead(status, allHeaders);
+						res.end(payload);
+					}
+				};
+				if (this.latencyMs <= 0) return answer();
+				this.held++;
+				setTimeout(() => {
+					this.held--;
+					answer();
+				}, this.latencyMs);
 			};
 			try {
 				let body;

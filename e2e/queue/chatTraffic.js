@@ -1,0 +1,51 @@
+'use strict';
+/**
+ * Chat traffic for a Brevo Conversations Trigger: one `conversationStarted` webhook per visitor
+ * (Brevo's documented body, test/fake-brevo/brevoEvents.js, with the visitor's own IDs), posted with
+ * several in flight, and the replies the fake Brevo stored, per visitor. Shared by the queue-mode
+ * test and the bench.
+ */
+const events = require('../../test/fake-brevo/brevoEvents');
+
+function chatEvent(visitorId) {
+	const body = events.conversationStarted(events.visitorMessage(`msg-${visitorId}`, `Hello, this is ${visitorId}`, Date.now()));
+	body.conversationId = `conv-${visitorId}`;
+	body.visitor.id = visitorId;
+	body.visitor.displayedName = visitorId;
+	return body;
+}
+
+/**
+ * Posts one event per visitor to `url`, `concurrency` at a time; resolves the HTTP statuses in
+ * visitor order. Each request is bounded (`timeoutMs`).
+ */
+async function postEvents(url, visitorIds, { concurrency = 8, timeoutMs = 30000, body = chatEvent } = {}) {
+	const statuses = new Array(visitorIds.length);
+	let next = 0;
+	const lane = async () => {
+		while (next < visitorIds.length) {
+			const i = next++;
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body(visitorIds[i])),
+				signal: AbortSignal.timeout(timeoutMs),
+			});
+			await response.arrayBuffer();
+			statuses[i] = response.status;
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, visitorIds.length) }, lane));
+	return statuses;
+}
+
+/** visitorId → number of messages the fake Brevo stored for that visitor. */
+function repliesByVisitor(fake) {
+	const counts = new Map();
+	for (const message of fake.messages.values()) counts.set(message.visitorId, (counts.get(message.visitorId) ?? 0) + 1);
+	return counts;
+}
+
+const visitors = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+
+module.exports = { chatEvent, postEvents, repliesByVisitor, visitors };
