@@ -97,6 +97,7 @@ class N8nProcess {
 		if (!this.alive) throw new Error(`n8n ${this.name} exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output.slice(-4000)}`);
 	}
 
+	/** Stops the process, then the task runners it left; resolves how many of those were still running. */
 	async stop(signal = 'SIGTERM') {
 		this.noteDescendants();
 		clearInterval(this.watch);
@@ -106,7 +107,7 @@ class N8nProcess {
 			await this.exited;
 			clearTimeout(timer);
 		}
-		await stopDescendants(this.descendants.values());
+		return stopDescendants(this.descendants.values());
 	}
 
 	/** What a crash does: SIGKILL, no shutdown. The task runners it started keep running. */
@@ -123,6 +124,7 @@ async function stopDescendants(list) {
 	await waitFor(() => !alive.some(sameProcessAlive), 10000, 'task runners to stop').catch(() => {
 		for (const d of alive) if (sameProcessAlive(d)) process.kill(d.pid, 'SIGKILL');
 	});
+	return alive.length;
 }
 
 /**
@@ -152,9 +154,12 @@ async function startCluster({ runtime, tgz, postgres, redis, setUp, webhookPaths
 			...extra,
 		});
 	const cluster = new Cluster(runtime, base, postgres);
+	const began = Date.now();
+	const phase = (what) => say(`${what} after ${((Date.now() - began) / 1000).toFixed(1)} s`);
 	try {
 		const mainEnv = await envOf('main');
 		await setUp(mainEnv, (args) => runN8nOk(runtime, mainEnv, args));
+		phase('packages installed, workflows imported');
 		const main = cluster.spawn('main', mainEnv, ['start']);
 		cluster.main = main;
 		const mainUrl = `http://127.0.0.1:${mainEnv.N8N_PORT}`;
@@ -175,6 +180,7 @@ async function startCluster({ runtime, tgz, postgres, redis, setUp, webhookPaths
 			'the production webhooks in webhook_entity',
 			250,
 		);
+		phase('main ready, webhooks registered');
 		for (let i = 1; i <= workers; i++) {
 			const healthPort = await freePort();
 			const env = await envOf(`worker${i}`, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort) });
@@ -194,6 +200,7 @@ async function startCluster({ runtime, tgz, postgres, redis, setUp, webhookPaths
 			'the webhook process to be ready',
 			250,
 		);
+		phase('workers and webhook process ready');
 		say(`main ${main.pid}, ${cluster.workers.map((w) => `${w.name} ${w.pid}`).join(', ')}, webhook ${webhook.pid}; logs in ${base}`);
 		return cluster;
 	} catch (error) {
@@ -213,9 +220,9 @@ class Cluster {
 	}
 
 	spawn(name, env, args) {
-		const process = new N8nProcess(name, this.runtime, env, args, path.join(this.base, `${name}.log`));
-		this.processes.push(process);
-		return process;
+		const started = new N8nProcess(name, this.runtime, env, args, path.join(this.base, `${name}.log`));
+		this.processes.push(started);
+		return started;
 	}
 
 	webhookUrl(webhookPath) {
@@ -232,6 +239,13 @@ class Cluster {
 		return rows.map((row) => ({ ...row, id: String(row.id), workers: this.workersOf(String(row.id)) }));
 	}
 
+	/** Whether n8n's stored data of an execution still holds what its trigger output (the event). */
+	async keepsTriggerOutput(executionId) {
+		const [row] = await this.query('SELECT data FROM execution_data WHERE "executionId" = $1', [executionId]);
+		const data = row && createRequire(this.runtime.n8nBin)('flatted').parse(row.data);
+		return Object.keys(data?.resultData?.runData ?? {}).length > 0;
+	}
+
 	/** The workers whose log says they started this execution (JobProcessor logs it when it takes the job). */
 	workersOf(executionId) {
 		const line = new RegExp(`Worker started execution ${executionId} \\(job `);
@@ -240,8 +254,10 @@ class Cluster {
 
 	async stop() {
 		// Webhook process and workers first (no new work), then main; each with its task runners.
-		const order = [...this.processes].reverse();
-		for (const p of order) await p.stop();
+		let leftovers = 0;
+		for (const p of [...this.processes].reverse()) leftovers += await p.stop();
+		const runners = new Set(this.processes.flatMap((p) => [...p.descendants.keys()])).size;
+		say(`stopped ${this.processes.length} n8n processes and ${runners} task runner processes by PID (${leftovers} outlived their n8n process)`);
 		await this.pool.end().catch(() => {});
 		if (process.env.E2E_KEEP) say(`kept ${this.base}`);
 		else fs.rmSync(this.base, { recursive: true, force: true });

@@ -171,6 +171,11 @@ describe(`n8n ${RUNTIME} in queue mode: main + webhook process + 2 workers, Post
 			statuses: tally(executions.map((e) => `${e.status} (${e.workers.join('+') || 'no worker'})`)),
 			afterKillAnswered: `${afterIds.filter((id) => replies.get(id) === 1).length}/${afterIds.length}`,
 		};
+		// What an operator finds in n8n afterwards: does a failed execution still show the event?
+		const failed = executions.filter((e) => e.status !== 'success');
+		let withEvent = 0;
+		for (const e of failed) if (await state.cluster.keepsTriggerOutput(e.id)) withEvent++;
+		figures.failedExecutionsShowingTheEvent = `${withEvent}/${failed.length}`;
 		say(`crash figures: ${JSON.stringify(figures)}`);
 		process.stdout.write(`# queue-mode crash: ${JSON.stringify(figures)}\n`);
 
