@@ -61,4 +61,35 @@ function summarise(file, { fromUs = -Infinity, toUs = Infinity, top = 15 } = {})
 	return { startUs: profile.startTime, totalMs: totalUs / 1000, functions: rank(functions), packages: rank(packages), inclusive: rank(inclusive), packageMs: Object.fromEntries([...packages].map(([k, us]) => [k, us / 1000])) };
 }
 
-module.exports = { summarise };
+/**
+ * Time (ms) of the samples between `fromUs` and `toUs` whose stack holds a frame matching `inner`
+ * called (at any depth) from a frame matching `outer`; frames are "functionName url:line".
+ */
+function timeUnder(file, { fromUs = -Infinity, toUs = Infinity, inner, outer }) {
+	const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parentOf = new Map();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+	const label = (id) => {
+		const { functionName, url, lineNumber } = byId.get(id).callFrame;
+		return `${functionName} ${url}:${lineNumber + 1}`;
+	};
+	let t = profile.startTime;
+	let us = 0;
+	for (let i = 0; i < profile.samples.length; i++) {
+		t += profile.timeDeltas[i];
+		if (t < fromUs || t > toUs) continue;
+		let sawInner = false;
+		for (let at = profile.samples[i]; at !== undefined; at = parentOf.get(at)) {
+			const frame = label(at);
+			if (inner.test(frame)) sawInner = true;
+			else if (sawInner && outer.test(frame)) {
+				us += profile.timeDeltas[i + 1] ?? 0;
+				break;
+			}
+		}
+	}
+	return us / 1000;
+}
+
+module.exports = { summarise, timeUnder };

@@ -20,6 +20,10 @@
  *   --compare=N,A,B           BENCH_COMPARE      only these variants (see VARIANTS), printed, no report
  *   --profile=A,B             BENCH_PROFILE      with --compare: then one --cpu-prof run of each, summarised;
  *                                                the .cpuprofile files are kept (their folder is printed)
+ *   --trigger                                    instead: the trigger side (bench/trigger.js): chat events
+ *                                                per second, one n8n vs queue mode, trigger vs Webhook node;
+ *                                                on the first of --runtimes, else the default runtime (2.41.1)
+ *   --trigger-events=100 --trigger-rounds=3 --trigger-concurrency=10 --trigger-profile   (see there)
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -27,13 +31,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { FakeBrevo } = require('../test/fake-brevo/server');
-const { ensureRuntime, ROOT } = require('../e2e/runtime');
+const { DEFAULT_VERSION, ensureRuntime, ROOT } = require('../e2e/runtime');
 const { exec, fakeBrevoN8nEnv, freePort, installPackage, runN8nOk } = require('../e2e/n8n');
 const { summarise } = require('./cpuprofile');
 
 const { values: opts } = parseArgs({
 	options: {
-		runtimes: { type: 'string', default: process.env.BENCH_RUNTIMES ?? '2.40.7,2.8.4' },
+		runtimes: { type: 'string', default: process.env.BENCH_RUNTIMES },
 		n: { type: 'string', default: process.env.BENCH_N ?? '100,1000,10000' },
 		pairs: { type: 'string', default: process.env.BENCH_PAIRS ?? '5' },
 		'pairs-large': { type: 'string', default: process.env.BENCH_PAIRS_LARGE ?? '2' },
@@ -42,9 +46,14 @@ const { values: opts } = parseArgs({
 		out: { type: 'string', default: path.join(__dirname, 'RESULTS.md') },
 		compare: { type: 'string', default: process.env.BENCH_COMPARE ?? '' },
 		profile: { type: 'string', default: process.env.BENCH_PROFILE ?? '' },
+		trigger: { type: 'boolean', default: false },
+		'trigger-events': { type: 'string', default: '100' },
+		'trigger-rounds': { type: 'string', default: '3' },
+		'trigger-concurrency': { type: 'string', default: '10' },
+		'trigger-profile': { type: 'boolean', default: false },
 	},
 });
-const RUNTIMES = opts.runtimes.split(',');
+const RUNTIMES = (opts.runtimes ?? '2.40.7,2.8.4').split(',');
 const SIZES = opts.n.split(',').map(Number);
 const PAIRS = Number(opts.pairs);
 const PAIRS_LARGE = Number(opts['pairs-large']);
@@ -439,7 +448,17 @@ async function main() {
 	say(`wrote ${path.relative(ROOT, opts.out)} (${report.wallS.toFixed(0)} s in all)`);
 }
 
-main().catch((error) => {
+const trigger = () =>
+	require('./trigger').benchTrigger({
+		runtime: opts.runtimes?.split(',')[0] ?? DEFAULT_VERSION,
+		events: Number(opts['trigger-events']),
+		rounds: Number(opts['trigger-rounds']),
+		concurrency: Number(opts['trigger-concurrency']),
+		profile: opts['trigger-profile'],
+		out: opts.out,
+	});
+
+(opts.trigger ? trigger() : main()).catch((error) => {
 	console.error(`[bench] ${error.stack ?? error}`);
 	process.exit(1);
 });

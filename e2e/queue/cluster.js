@@ -9,6 +9,7 @@
  *   cluster.query(sql, args)   rows from n8n's Postgres database (n8n's own `pg` module)
  *   await cluster.kill(worker) SIGKILL, as a crash would (its task runner stays: see stop())
  *   await cluster.stop()       every n8n process and task runner it started, by PID
+ *   new N8nProcess(...)        one n8n process that keeps track of its task runners (used above)
  *
  * Each process has its own user folder with the packed package installed in it (a shared folder
  * makes the processes write the same event log), its own ports (HTTP, task broker, worker health
@@ -61,12 +62,13 @@ function descendantsOf(pid) {
 const sameProcessAlive = ({ pid, startTime }) => procStat(pid)?.startTime === startTime;
 
 class N8nProcess {
-	constructor(name, runtime, env, args, logFile) {
+	/** `nodeArgs`: options for Node itself, e.g. --cpu-prof (which Node 20 refuses in NODE_OPTIONS). */
+	constructor(name, runtime, env, args, logFile, nodeArgs = []) {
 		this.name = name;
 		this.env = env;
 		this.logFile = logFile;
 		this.output = '';
-		this.child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.child = spawn(runtime.nodeBin, [...nodeArgs, runtime.n8nBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.pid = this.child.pid;
 		this.exited = new Promise((resolve) => this.child.once('exit', resolve));
 		const append = (d) => {
@@ -264,4 +266,4 @@ class Cluster {
 	}
 }
 
-module.exports = { startCluster, descendantsOf, ENCRYPTION_KEY };
+module.exports = { startCluster, N8nProcess, descendantsOf, ENCRYPTION_KEY };
