@@ -259,7 +259,7 @@ class Cluster {
 		let leftovers = 0;
 		for (const p of [...this.processes].reverse()) leftovers += await p.stop();
 		const runners = new Set(this.processes.flatMap((p) => [...p.descendants.keys()])).size;
-		say(`stopped ${this.processes.length} n8n processes and ${runners} task runner processes by PID (${leftovers} outlived their n8n process)`);
+		say(`stopped ${this.processes.length} n8n processes and ${runners} child processes (task runners) by PID, ${leftovers} of them still running after their n8n process had stopped`);
 		await this.pool.end().catch(() => {});
 		if (process.env.E2E_KEEP) say(`kept ${this.base}`);
 		else fs.rmSync(this.base, { recursive: true, force: true });
