@@ -55,30 +55,13 @@ function webhookNodeWorkflow(example) {
 	reply.parameters.visitorId = '={{ $json.body.visitor.id }}';
 	reply.parameters.text = reply.parameters.text.replaceAll('$json.visitorName', '$json.body.visitor.displayedName');
 	reply.position = [440, 0];
-	const webhook = {
-		id: 'b1000000-0000-4000-8000-000000000001',
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2.1,
-		position: [0, 0],
-		webhookId: 'b1000000-0000-4000-8000-0000000000aa',
-		parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-	};
-	const check = {
-		id: 'b1000000-0000-4000-8000-000000000002',
-		name: 'Token Is Right',
-		type: 'n8n-nodes-base.if',
-		typeVersion: 2.2,
-		position: [220, 0],
-		parameters: {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'b1000000-0000-4000-8000-0000000000c1', leftValue: '={{ $json.query.token }}', rightValue: TOKEN, operator: { type: 'string', operation: 'equals' } }],
-				combinator: 'and',
-			},
-			options: {},
-		},
-	};
+	const node = (n, name, type, typeVersion, parameters, extra = {}) => ({ id: `b1000000-0000-4000-8000-00000000000${n}`, name, type, typeVersion, position: [220 * (n - 1), 0], parameters, ...extra });
+	const webhook = node(1, 'Webhook', 'n8n-nodes-base.webhook', 2.1, { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} }, { webhookId: 'b1000000-0000-4000-8000-0000000000aa' });
+	const condition = { id: 'b1000000-0000-4000-8000-0000000000c1', leftValue: '={{ $json.query.token }}', rightValue: TOKEN, operator: { type: 'string', operation: 'equals' } };
+	const check = node(2, 'Token Is Right', 'n8n-nodes-base.if', 2.2, {
+		conditions: { options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 }, conditions: [condition], combinator: 'and' },
+		options: {},
+	});
 	return {
 		id: 'benchWebhookNod1',
 		name: 'bench: Webhook node → IF → reply',
