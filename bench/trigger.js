@@ -225,7 +225,15 @@ function renderSection(result, opts) {
 		L.push(`| the webhook phase (\`LiveWebhooks.executeWebhook\`) | ${f(result.profile.T.isolateWebhookMs, 0)} | ${f(result.profile.W.isolateWebhookMs, 0)} |`);
 		L.push(`| the execution (\`WorkflowExecute.initializeExecution\`) | ${f(result.profile.T.isolateExecutionMs, 0)} | ${f(result.profile.W.isolateExecutionMs, 0)} |`);
 	}
-	L.push('', SECTION.end);
+	L.push('', '**Why T costs more than W with n8n\'s defaults.** n8n 2.41 takes an expression isolate (isolated-vm) for the webhook',
+		'phase of every webhook call, *except* when the workflow starts with its own Webhook node and that node\'s parameters',
+		'are static (`LiveWebhooks.webhookPhaseNeedsIsolate` in n8n/dist/webhooks/live-webhooks.js checks the node type). With',
+		'a pool of one isolate (`N8N_EXPRESSION_ENGINE_POOL_SIZE=1`, the default), every acquisition ends up building a new',
+		'isolate (at once when the pool is empty, else as the pool\'s replacement): a community trigger such as T pays for two',
+		'per event (webhook phase and execution), W for one.',
+		'The trigger\'s own code evaluates no expression, so nothing in the node can avoid it. With',
+		'`N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` (an n8n setting, off by default) an isolate is built only when an',
+		'expression is evaluated, and T and W cost about the same (single-lazy rows).', '', SECTION.end);
 	return L.join('\n') + '\n';
 }
 
