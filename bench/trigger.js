@@ -186,6 +186,7 @@ async function profileSingle(single, variants, fake, opts) {
 			// Building expression isolates for the webhook phase (n8n's live-webhooks executeWebhook) and for the execution.
 			isolateWebhookMs: timeUnder(path.join(dir, file), { ...window, inner: /^acquire .*expression-evaluator/, outer: /^executeWebhook .*live-webhooks/ }),
 			isolateExecutionMs: timeUnder(path.join(dir, file), { ...window, inner: /^acquire .*expression-evaluator/, outer: /^initializeExecution .*workflow-execute/ }),
+			isolateCredentialMs: timeUnder(path.join(dir, file), { ...window, inner: /^acquire .*expression-evaluator/, outer: /^applyDefaultsAndOverwrites .*credentials-helper/ }),
 		};
 		say(`profile of ${v.name} kept in ${out[v.name].file}`);
 	}
@@ -223,15 +224,19 @@ function renderSection(result, opts) {
 		L.push('', 'Of which taking an expression isolate (`ExpressionEvaluator.acquire`, which builds a new isolated-vm bridge when the pool is empty):', '');
 		L.push('| called from | T ms | W ms |', '|---|---:|---:|');
 		L.push(`| the webhook phase (\`LiveWebhooks.executeWebhook\`) | ${f(result.profile.T.isolateWebhookMs, 0)} | ${f(result.profile.W.isolateWebhookMs, 0)} |`);
+		L.push(`| reading a credential outside an execution (\`CredentialsHelper.applyDefaultsAndOverwrites\`) | ${f(result.profile.T.isolateCredentialMs, 0)} | ${f(result.profile.W.isolateCredentialMs, 0)} |`);
 		L.push(`| the execution (\`WorkflowExecute.initializeExecution\`) | ${f(result.profile.T.isolateExecutionMs, 0)} | ${f(result.profile.W.isolateExecutionMs, 0)} |`);
 	}
 	L.push('', '**Why T costs more than W with n8n\'s defaults.** n8n 2.41 takes an expression isolate (isolated-vm) for the webhook',
 		'phase of every webhook call, *except* when the workflow starts with its own Webhook node and that node\'s parameters',
 		'are static (`LiveWebhooks.webhookPhaseNeedsIsolate` in n8n/dist/webhooks/live-webhooks.js checks the node type). With',
 		'a pool of one isolate (`N8N_EXPRESSION_ENGINE_POOL_SIZE=1`, the default), every acquisition ends up building a new',
-		'isolate (at once when the pool is empty, else as the pool\'s replacement): a community trigger such as T pays for two',
-		'per event (webhook phase and execution), W for one.',
-		'The trigger\'s own code evaluates no expression, so nothing in the node can avoid it. With',
+		'isolate (at once when the pool is empty, else as the pool\'s replacement). And a credential read outside an execution',
+		'(a trigger\'s `webhook()` reading its token credential) resolves the credential in a throwaway workflow that takes an',
+		'isolate of its own (`CredentialsHelper.applyDefaultsAndOverwrites`), although the credential holds no expression. So T',
+		'builds three isolates per event (webhook phase, token credential, execution), W one (execution); the CPU column counts',
+		'all threads of the process, the profile only n8n\'s main thread. The trigger\'s own code evaluates no expression; only',
+		'keeping the token out of a credential, or caching it across calls, would avoid one of the three. With',
 		'`N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` (an n8n setting, off by default) an isolate is built only when an',
 		'expression is evaluated, and T and W cost about the same (single-lazy rows).', '', SECTION.end);
 	return L.join('\n') + '\n';
