@@ -26,7 +26,7 @@ const { packPackage, waitFor } = require('../n8n');
 const { visitorReplyExample } = require('../workflows');
 const { startCluster } = require('./cluster');
 const { ensureServerPackages, startPostgres, startRedis } = require('./services');
-const { postEvents, repliesByVisitor, visitors } = require('./chatTraffic');
+const { chatEvent, postEvents, repliesByVisitor, visitors } = require('./chatTraffic');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -103,7 +103,9 @@ describe(`n8n ${RUNTIME} in queue mode: main + webhook process + 2 workers, Post
 	after(tearDown, { timeout: 3 * 60 * 1000 });
 
 	test('a wrong or missing token is refused by the webhook process and starts nothing', async () => {
-		const post = (query) => fetch(`${state.url}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"eventName":"conversationStarted"}' });
+		// A valid event: only the token keeps it from starting the workflow.
+		const body = JSON.stringify(chatEvent('wrong-token-visitor'));
+		const post = (query) => fetch(`${state.url}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 		const wrong = await post('?token=wrongWrongWrong0123456789');
 		assert.equal(wrong.status, 403, await wrong.text());
 		const missing = await post('');
