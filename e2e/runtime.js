@@ -197,7 +197,7 @@ async function ensureRuntime(version = process.env.E2E_RUNTIME || DEFAULT_VERSIO
 	};
 }
 
-module.exports = { ensureRuntime, RUNTIMES, DEFAULT_VERSION, CACHE, ROOT };
+module.exports = { ensureRuntime, installOnce, run, RUNTIMES, DEFAULT_VERSION, CACHE, ROOT };
 
 if (require.main === module) {
 	ensureRuntime(process.argv[2]).then(
