@@ -7,10 +7,11 @@
  * Not part of `npm test` or CI. See the top of bench/RESULTS.md for what is measured and how.
  *
  *   npm run bench                                  everything (≈ 15–20 min on 2 cores)
- *   npm run bench -- --runtimes=2.40.7 --n=1000 --pairs=5 --no-extras    one quick comparison
+ *   npm run bench -- --runtimes=2.41.1 --n=1000 --pairs=5 --no-extras    one quick comparison
  *
  * Options (or environment variables):
- *   --runtimes=2.40.7,2.8.4   BENCH_RUNTIMES     n8n runtimes (see e2e/runtime.js); extras run on the first
+ *   --runtimes=2.41.1,2.8.4   BENCH_RUNTIMES     n8n runtimes (see e2e/runtime.js; default: its newest, then 2.8.4);
+ *                                                extras run on the first
  *   --n=100,1000,10000        BENCH_N            item counts
  *   --pairs=5                 BENCH_PAIRS        A/B pairs per item count below 10,000
  *   --pairs-large=2           BENCH_PAIRS_LARGE  A/B pairs at 10,000 items and more
@@ -53,7 +54,7 @@ const { values: opts } = parseArgs({
 		'trigger-profile': { type: 'boolean', default: false },
 	},
 });
-const RUNTIMES = (opts.runtimes ?? '2.40.7,2.8.4').split(',');
+const RUNTIMES = (opts.runtimes ?? `${DEFAULT_VERSION},2.8.4`).split(',');
 const SIZES = opts.n.split(',').map(Number);
 const PAIRS = Number(opts.pairs);
 const PAIRS_LARGE = Number(opts['pairs-large']);
@@ -388,6 +389,12 @@ async function rateLimited(ctx, limited) {
 	};
 }
 
+/** N8N_EXPRESSION_ENGINE (variants L and M) exists from n8n 2.40 on. */
+const hasExpressionEngineSetting = (version) => {
+	const [major, minor] = version.split('.').map(Number);
+	return major > 2 || (major === 2 && minor >= 40);
+};
+
 /** The report's measurements on one runtime (extras on the first runtime only). */
 async function measure(ctx, entry, index, fake, limited) {
 	await execute(ctx, fake, 'A', 10); // warm-up (disk cache), not counted
@@ -406,7 +413,7 @@ async function measure(ctx, entry, index, fake, limited) {
 			entry.rate = await rateLimited(ctx, limited);
 			say(`rate-limited: ${entry.rate.delivered}/${RATE.items} delivered, ${entry.rate.duplicates} duplicates, ${entry.rate.ms} ms`);
 			if (DIAG_ROUNDS > 0) {
-				const variants = ['A', 'B', 'N', 'P', 'S', 'T', ...(entry.version === '2.40.7' ? ['L', 'M'] : [])];
+				const variants = ['A', 'B', 'N', 'P', 'S', 'T', ...(hasExpressionEngineSetting(entry.version) ? ['L', 'M'] : [])];
 				const runs = await alternate(ctx, fake, variants, 1000, DIAG_ROUNDS);
 				entry.diagnostics = Object.fromEntries(variants.map((v) => [v, stats(runs[v])]));
 			}
