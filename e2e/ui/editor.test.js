@@ -1,11 +1,17 @@
 'use strict';
 /**
- * Editor check in a real browser (`npm run test:ui`): the packed package installed as a community
- * package of a real n8n 2.40.7 (e2e/runtime.js), its editor driven by Debian's headless Chromium
- * through playwright-core. For the light and the dark theme it searches the node creator for
- * "Brevo", opens the node, checks every action is listed, adds the node, then picks each
- * resource/operation and checks that the node's icon and the operation's fields render. It also
- * opens the credential dialog. Screenshots go to .cache/ui-screenshots/ (git-ignored).
+ * Editor check in a real browser (`npm run test:ui`, run by CI): the packed package installed as a
+ * community package of a real n8n (e2e/runtime.js: $E2E_RUNTIME, default the newest pinned runtime),
+ * its editor driven by Debian's headless Chromium through playwright-core. For the light and the
+ * dark theme:
+ * - the action node: searched for "Brevo" in the node creator, every action listed, added, then each
+ *   resource/operation picked, checking that the node's icon and the operation's fields render; its
+ *   credential dialog with its fields;
+ * - the trigger: searched for in a new workflow's trigger list, each event's trigger listed, added,
+ *   its fields (for its default version) and credential selector render, its credential dialog too.
+ * Everything expected (actions, fields, credentials) is read from the built node descriptions, so a
+ * field, an icon or a node that fails to render fails the test. Screenshots go to
+ * .cache/ui-screenshots/ (git-ignored).
  *
  * Chromium comes from Debian (apt-get, installed here when missing); no browser is downloaded.
  * Everything listens on 127.0.0.1 only.
@@ -23,6 +29,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(CACHE, 'ui-screenshots');
 const OWNER = { email: 'owner@example.com', firstName: 'Ui', lastName: 'Check', password: 'Ui-check-Passw0rd' };
 const NODE_NAME = 'Brevo Conversations';
+// The node creator shows the trigger inside its app, under the app's name (the node's minus " Trigger").
+const TRIGGER_APP_NAME = 'Brevo Conversations';
 const THEMES = ['light', 'dark'];
 
 const log = (message) => process.stderr.write(`[ui] ${message}\n`);
@@ -59,10 +67,33 @@ async function waitFor(url, timeoutMs, child) {
 	}
 }
 
-/** The node's description from the build that was just packed: what the editor must show. */
-function loadDescription() {
-	const { BrevoConversations } = require(path.join(ROOT, 'dist', 'nodes', 'BrevoConversations', 'BrevoConversations.node.js'));
-	return { description: new BrevoConversations().description };
+/** The descriptions from the build that was just packed: what the editor must show. */
+function loadDescriptions() {
+	const dist = path.join(ROOT, 'dist');
+	const { BrevoConversations } = require(path.join(dist, 'nodes', 'BrevoConversations', 'BrevoConversations.node.js'));
+	const { BrevoConversationsTrigger } = require(path.join(dist, 'nodes', 'BrevoConversationsTrigger', 'BrevoConversationsTrigger.node.js'));
+	const credentials = {};
+	for (const file of fs.readdirSync(path.join(dist, 'credentials')).filter((f) => f.endsWith('.credentials.js'))) {
+		for (const CredentialType of Object.values(require(path.join(dist, 'credentials', file)))) {
+			if (typeof CredentialType !== 'function' || !CredentialType.prototype) continue;
+			const credential = new CredentialType();
+			if (typeof credential.name === 'string' && Array.isArray(credential.properties)) credentials[credential.name] = credential;
+		}
+	}
+	return { node: new BrevoConversations().description, trigger: new BrevoConversationsTrigger().description, credentials };
+}
+
+/** The version n8n adds from the node creator, and the credentials that version shows. */
+function defaultVersionOf(description) {
+	const versions = [description.version].flat();
+	return description.defaultVersion ?? Math.max(...versions);
+}
+function credentialsOf(description, version) {
+	return (description.credentials ?? []).filter((c) => {
+		const shown = c.displayOptions?.show?.['@version'];
+		const hidden = c.displayOptions?.hide?.['@version'];
+		return (!shown || shown.includes(version)) && !(hidden && hidden.includes(version));
+	});
 }
 
 /** n8n's displayOptions rule for top-level fields, with every other parameter at its default. */
@@ -89,7 +120,7 @@ let chromium;
 const contexts = [];
 let baseUrl;
 let ownerCookie;
-let node;
+let built;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-conv-ui-'));
 
 before(async () => {
@@ -97,7 +128,7 @@ before(async () => {
 	const playwright = require('playwright-core');
 	playwright.selectors.setTestIdAttribute('data-test-id');
 
-	const runtime = await ensureRuntime('2.40.7');
+	const runtime = await ensureRuntime(); // $E2E_RUNTIME, else the newest pinned n8n
 
 	log('building and packing the package…');
 	await exec('npm', ['run', 'build', '--silent']);
@@ -107,7 +138,7 @@ before(async () => {
 	const tgz = path.join(packDir, JSON.parse(stdout)[0].filename);
 	const home = path.join(workDir, 'home');
 	await installPackage(runtime, home, tgz);
-	node = loadDescription();
+	built = loadDescriptions();
 
 	const port = await freePort();
 	baseUrl = `http://127.0.0.1:${port}`;
@@ -142,14 +173,16 @@ before(async () => {
 	ownerCookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }, { timeout: 25 * 60 * 1000 }); // a cold machine installs Chromium and n8n (~4 min) first
 
-/** A new workflow holding a manual trigger to add the node to (the editor autosaves, so one per test). */
-async function createWorkflow(name) {
+const MANUAL_TRIGGER = { id: 'trigger', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** A new workflow holding `nodes`, by default a manual trigger to add the node to (the editor autosaves, so one per test). */
+async function createWorkflow(name, nodes = [MANUAL_TRIGGER]) {
 	const created = await fetch(`${baseUrl}/rest/workflows`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', cookie: ownerCookie },
 		body: JSON.stringify({
 			name,
-			nodes: [{ id: 'trigger', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+			nodes,
 			connections: {},
 			settings: {},
 		}),
@@ -234,17 +267,42 @@ async function choose(page, parameter, optionName) {
 	}
 }
 
+/** The credential dialog opened from the open node's credential selector: its icon and every field. */
+async function checkCredentialDialog(page, theme, credentialName, shotName) {
+	const credential = built.credentials[credentialName];
+	assert.ok(credential, `the build has no credential type ${credentialName}`);
+	const slot = page.getByTestId('node-credentials-slot');
+	await slot.waitFor();
+	// Without a saved credential the selector is a "Connect to …" button; either way it names the type.
+	await slot.getByText(/Brevo Conversations/).last().click();
+	const dialog = page.getByTestId('credential-edit-dialog');
+	await dialog.waitFor();
+	const labels = credential.properties.filter((p) => p.type !== 'notice' && !p.displayOptions).map((p) => p.displayName);
+	assert.ok(labels.length > 0, `${credentialName} has fields`);
+	for (const label of labels) {
+		await dialog.getByTestId('credential-connection-parameter').filter({ hasText: label }).first().waitFor();
+	}
+	await assertIconLoaded(page.getByTestId('editCredential-modal'), theme, `${credential.displayName} dialog header`);
+	await shot(page, shotName);
+}
+
+/** Runs a check with a fresh page; on failure keeps a screenshot and the page's HTML. */
+async function withPage(theme, name, check) {
+	const page = await newPage(theme);
+	try {
+		await check(page, theme);
+	} catch (error) {
+		await shot(page, `${theme}-${name}-FAILED`).catch(() => undefined);
+		fs.writeFileSync(path.join(SHOTS, `${theme}-${name}-FAILED.html`), await page.content().catch(() => ''));
+		throw error;
+	}
+}
+
 for (const theme of THEMES) {
-	test(`${theme} theme: the node is found, listed with all actions, added, and each operation renders its fields`, async () => {
-		const page = await newPage(theme);
-		try {
-			await checkEditor(page, theme);
-		} catch (error) {
-			await shot(page, `${theme}-FAILED`).catch(() => undefined);
-			fs.writeFileSync(path.join(SHOTS, `${theme}-FAILED.html`), await page.content().catch(() => ''));
-			throw error;
-		}
-	});
+	test(`${theme} theme: the node is found, listed with all actions, added, and each operation renders its fields`, () =>
+		withPage(theme, 'node', checkEditor));
+	test(`${theme} theme: the trigger is found with its events, added, and renders its fields and credential`, () =>
+		withPage(theme, 'trigger', checkTrigger));
 }
 
 async function checkEditor(page, theme) {
@@ -265,9 +323,9 @@ async function checkEditor(page, theme) {
 
 		// The node's panel lists every operation's action, grouped by resource.
 		await item.first().click();
-		const actions = node.description.properties
+		const actions = built.node.properties
 			.find((p) => p.name === 'resource')
-			.options.flatMap((resource) => operationsOf(node.description, resource.value).map((op) => op.action));
+			.options.flatMap((resource) => operationsOf(built.node, resource.value).map((op) => op.action));
 		assert.equal(actions.length, 9);
 		const actionItem = (action) =>
 			page
@@ -286,11 +344,11 @@ async function checkEditor(page, theme) {
 		await assertIconLoaded(ndv, theme, 'node details view');
 		await page.getByTestId('parameter-input-resource').waitFor();
 
-		for (const resource of node.description.properties.find((p) => p.name === 'resource').options) {
+		for (const resource of built.node.properties.find((p) => p.name === 'resource').options) {
 			await choose(page, 'resource', resource.name);
-			for (const operation of operationsOf(node.description, resource.value)) {
+			for (const operation of operationsOf(built.node, resource.value)) {
 				await choose(page, 'operation', operation.name);
-				const labels = visibleFieldLabels(node.description.properties, { resource: resource.value, operation: operation.value });
+				const labels = visibleFieldLabels(built.node.properties, { resource: resource.value, operation: operation.value });
 				assert.ok(labels.length > 0, `${resource.name} → ${operation.name} has fields`);
 				const parameters = page.getByTestId('node-parameters');
 				for (const label of labels) {
@@ -311,13 +369,68 @@ async function checkEditor(page, theme) {
 		// The credential dialog, with the credential's own icon and fields.
 		await canvasNode.dblclick();
 		await page.getByTestId('ndv').waitFor();
-		await page.getByTestId('node-credentials-slot').getByText(/Brevo Conversations/).first().click();
-		const dialog = page.getByTestId('credential-edit-dialog');
-		await dialog.waitFor();
-		for (const label of ['API Key', 'Partner Key', 'Base URL']) {
-			await dialog.getByTestId('credential-connection-parameter').filter({ hasText: label }).first().waitFor();
-		}
-		await assertIconLoaded(page.getByTestId('editCredential-modal'), theme, 'credential dialog header');
-		await shot(page, `${theme}-5-credential`);
+		const [credential] = credentialsOf(built.node, defaultVersionOf(built.node));
+		await checkCredentialDialog(page, theme, credential.name, `${theme}-5-credential`);
 	}
 }
+
+async function checkTrigger(page, theme) {
+	const trigger = built.trigger;
+	const version = defaultVersionOf(trigger);
+	const workflowId = await createWorkflow(`Brevo Conversations Trigger UI check (${theme})`, []);
+	await page.goto(`${baseUrl}/workflow/${workflowId}?theme=${theme}`);
+
+	// An empty workflow's first step is a trigger: the creator opens on the trigger list.
+	await page.getByTestId('canvas-add-button').click();
+	await page.getByTestId('node-creator-search-bar').waitFor();
+	await page.keyboard.type('Brevo');
+	const app = page
+		.locator('[data-test-id="item-iterator-item"]')
+		.filter({ has: page.getByTestId('node-creator-item-name').getByText(TRIGGER_APP_NAME, { exact: true }) });
+	await app.first().waitFor();
+	await assertIconLoaded(app.first(), theme, 'trigger in the node creator');
+	await shot(page, `${theme}-6-trigger-search`);
+
+	// The app's panel lists one trigger per event ("On conversation started", …).
+	await app.first().click();
+	const events = trigger.properties.find((p) => p.name === 'events').options;
+	const eventItem = (event) =>
+		page
+			.locator('[data-test-id="item-iterator-item"]')
+			.filter({ has: page.getByTestId('node-creator-item-name').getByText(new RegExp(`^On ${event.name}$`, 'i')) });
+	for (const event of events) {
+		await eventItem(event).first().waitFor();
+		await assertIconLoaded(eventItem(event).first(), theme, `trigger "On ${event.name}"`);
+	}
+	await shot(page, `${theme}-7-trigger-events`);
+
+	// Added from its first event, the trigger's details view shows its fields and credential selector.
+	await eventItem(events[0]).first().click();
+	const ndv = page.getByTestId('ndv');
+	await ndv.waitFor();
+	await assertIconLoaded(ndv, theme, 'trigger details view');
+	const labels = visibleFieldLabels(trigger.properties, { '@version': version });
+	assert.ok(labels.includes('Events'), `trigger v${version} shows Events (${labels.join(', ')})`);
+	const parameters = page.getByTestId('node-parameters');
+	for (const label of labels) {
+		await parameters.getByTestId('input-label').filter({ hasText: label }).first().waitFor();
+	}
+	const eventsInput = page.getByTestId('parameter-input-events');
+	await eventsInput.getByText(events[0].name, { exact: true }).first().waitFor();
+	await shot(page, `${theme}-8-trigger-ndv`);
+
+	for (const credential of credentialsOf(trigger, version)) {
+		await checkCredentialDialog(page, theme, credential.name, `${theme}-9-trigger-credential-${credential.name}`);
+		await page.keyboard.press('Escape');
+		await page.getByTestId('credential-edit-dialog').waitFor({ state: 'hidden' });
+	}
+
+	// On the canvas, the trigger shows its icon.
+	if (await ndv.isVisible()) await page.getByTestId('ndv-close-button').click();
+	await ndv.waitFor({ state: 'hidden' });
+	const canvasNode = page.getByTestId('canvas-node').filter({ has: page.locator('img[src*="brevoConversations"]') }).first();
+	await canvasNode.waitFor();
+	await assertIconLoaded(canvasNode, theme, 'trigger on the canvas');
+	await shot(page, `${theme}-10-trigger-canvas`);
+}
+
