@@ -1,6 +1,6 @@
 'use strict';
 /**
- * End-to-end: the packed package installed as a community package in a real n8n (2.40.7 on Node 24
+ * End-to-end: the packed package installed as a community package in a real n8n (2.41.1 on Node 24
  * by default; E2E_RUNTIME=2.8.4 or 1.123.0 for those on Node 20), every operation, the examples,
  * Continue On Fail and a wrong API key, against the fake Brevo server on 127.0.0.1.
  *

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * End-to-end, part 2: the packed package in a real n8n (2.40.7 on Node 24 by default; E2E_RUNTIME=2.8.4
+ * End-to-end, part 2: the packed package in a real n8n (2.41.1 on Node 24 by default; E2E_RUNTIME=2.8.4
  * or 1.123.0), for what the unit tests can only simulate:
  *
  *   - rate limits (issue 5): 25 items through Automated Message: Send against a fake Brevo whose quota

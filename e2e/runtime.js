@@ -4,16 +4,18 @@
  * browser tests). Installed on first use into the git-ignored `.cache/`, reused afterwards.
  *
  *   const { ensureRuntime } = require('./e2e/runtime');
- *   const rt = await ensureRuntime('2.40.7');  // or '2.8.4', '1.123.0'; default: $E2E_RUNTIME or 2.40.7
+ *   const rt = await ensureRuntime('2.41.1');  // or '2.40.7', '2.8.4', '1.123.0'; default: $E2E_RUNTIME or 2.41.1
  *   spawn(rt.nodeBin, [rt.n8nBin, 'start'], { env: { ...process.env, ...rt.env } });
  *
  * Returns { version, nodeVersion, nodeBin, n8nBin, env }:
- *   nodeBin  absolute path of the Node binary n8n must run on (Node 24 for 2.40.7, else Node 20)
+ *   nodeBin  absolute path of the Node binary n8n must run on (Node 24 for 2.41.1 and 2.40.7, else Node 20)
  *   n8nBin   absolute path of n8n's CLI script (run it as `nodeBin n8nBin <command>`)
  *   env      variables to add to a child's environment: PATH with that Node first (n8n spawns its
  *            task runner with `node` from PATH) and npm_config_nodedir (native addons build against it)
  *
  * Runtimes (package.json + package-lock.json committed beside this file):
+ *   2.41.1  e2e/runtime-2.41/    on Node 24.21.0 (the default: newest that installs from the registry;
+ *           2.41.3 needs @n8n/agents@0.26.2, which the registry lacks)
  *   2.40.7  e2e/runtime/         on Node 24.21.0
  *   2.8.4   e2e/runtime-node20/  on Node 20.20.2 (newest n8n whose engines accept Node 20). Its
  *           package.json overrides xlsx (n8n names a CDN tarball) and @langchain/langgraph-checkpoint
@@ -162,7 +164,7 @@ function childEnv(nodeDir) {
 
 /**
  * Installs (first call) or finds (later calls) n8n `version` and the Node it runs on.
- * @param {string} [version] '2.40.7', '2.8.4' or '1.123.0'; default $E2E_RUNTIME, else 2.40.7
+ * @param {string} [version] '2.41.1', '2.40.7', '2.8.4' or '1.123.0'; default $E2E_RUNTIME, else 2.41.1
  * @returns {Promise<{version: string, nodeVersion: string, nodeBin: string, n8nBin: string, env: {PATH: string, npm_config_nodedir: string}}>}
  */
 async function ensureRuntime(version = process.env.E2E_RUNTIME || DEFAULT_VERSION) {

@@ -36,7 +36,12 @@ export function newestMessage(messages: IDataObject[], type: 'visitor' | 'agent'
 }
 
 function summaryOf(message: IDataObject): VisitorMessageSummary {
-	const files = filesOf(message).map(({ messageId: _messageId, ...file }) => file);
+	// The message's own ID is already on the summary: each file keeps what describes the file.
+	const files = filesOf(message).map((file) => {
+		const described: IDataObject = { ...file };
+		delete described.messageId;
+		return described;
+	});
 	return withoutUndefined<VisitorMessageSummary>({
 		id: stringField(message, 'id'),
 		text: typeof message.text === 'string' ? message.text : undefined,
