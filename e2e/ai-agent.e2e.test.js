@@ -18,7 +18,6 @@
 const assert = require('node:assert/strict');
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const events = require('../test/fake-brevo/brevoEvents');
@@ -26,7 +25,7 @@ const { FakeBrevo } = require('../test/fake-brevo/server');
 const { FakeOpenAi, DEFAULT_ARGUMENTS, DEFAULT_ANSWER } = require('../test/fake-openai/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
 const { executionsOf, finishedExecutions, startN8n, stopN8n } = require('./liveN8n');
-const { fakeBrevoN8nEnv, installPackage, packPackage, runN8nOk, waitFor } = require('./n8n');
+const { fakeBrevoN8nEnv, homeWithPackage, runN8nOk, waitFor } = require('./n8n');
 const { readExample } = require('./workflows');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
@@ -52,10 +51,7 @@ const credentialIds = (type) => [...new Set(example().nodes.map((n) => n.credent
 async function setUp() {
 	const started = Date.now();
 	const runtime = (state.runtime = await ensureRuntime(RUNTIME));
-	const tgz = await packPackage();
-	const home = (state.home = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-ai-e2e-')));
-	await installPackage(runtime, home, tgz);
-	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+	const home = (state.home = await homeWithPackage(runtime, 'brevo-ai-e2e-'));
 	state.dbFile = path.join(home, '.n8n', 'database.sqlite');
 	const brevoUrl = await brevo.start();
 	const modelUrl = await model.start();

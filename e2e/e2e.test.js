@@ -12,12 +12,11 @@
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
-const { fakeBrevoN8nEnv, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
+const { fakeBrevoN8nEnv, homeWithPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
 const { startN8n, stopN8n } = require('./liveN8n');
 const { NODE_TYPE, itemsWorkflow, readExample, runnableExample, singleNodeWorkflow } = require('./workflows');
 
@@ -143,11 +142,7 @@ function assertOneRequest(method, pathname, body, where = () => true) {
 async function setUp() {
 	const started = Date.now();
 	const runtime = (state.runtime = await ensureRuntime(RUNTIME));
-	const tgz = await packPackage();
-	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-e2e-'));
-	state.home = home;
-	await installPackage(runtime, home, tgz);
-	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+	const home = (state.home = await homeWithPackage(runtime, 'brevo-e2e-'));
 
 	const baseUrl = await fake.start();
 	for (const [key, fields] of Object.entries(SEEDED)) seeded[key] = fake.seedAgentMessage(seededId(key), fields);

@@ -26,12 +26,11 @@
 const assert = require('node:assert/strict');
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
-const { fakeBrevoN8nEnv, installPackage, packPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
+const { fakeBrevoN8nEnv, homeWithPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
 const { readExample } = require('./workflows');
 const live = require('./liveN8n');
 
@@ -170,10 +169,7 @@ function assertNoSentinel(text, where) {
 async function setUp() {
 	const started = Date.now();
 	const runtime = (state.runtime = await ensureRuntime(RUNTIME));
-	const tgz = await packPackage();
-	const home = (state.home = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-live-e2e-')));
-	await installPackage(runtime, home, tgz);
-	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+	const home = (state.home = await homeWithPackage(runtime, 'brevo-live-e2e-'));
 	state.dbFile = path.join(home, '.n8n', 'database.sqlite');
 
 	const urls = {};

@@ -5,6 +5,7 @@
  *
  *   packPackage()                          build + `npm pack` → absolute path of the .tgz
  *   installPackage(runtime, userFolder, tgz)  install it as a community package of that n8n home
+ *   homeWithPackage(runtime, prefix)       a new temporary n8n home with the freshly packed package installed
  *   n8nEnv(runtime, userFolder, extra)     the environment of a local, headless, private n8n
  *   fakeBrevoN8nEnv(runtime, userFolder, extra)  the same, for one against the fake Brevo server
  *   waitFor(check, ms, what)               polls until `check` gives a value, bounded
@@ -69,6 +70,21 @@ async function installPackage(runtime, userFolder, tgz) {
 		{ cwd: nodesDir, env: { ...process.env, ...runtime.env } },
 	);
 	log(`installed ${path.basename(tgz)} into ${nodesDir}`);
+}
+
+/**
+ * A new n8n home in the temporary folder (named `<prefix>XXXXXX`) holding the package as a user
+ * installs it: built, packed and installed from the tarball, which is removed afterwards.
+ */
+async function homeWithPackage(runtime, prefix) {
+	const tgz = await packPackage();
+	const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	try {
+		await installPackage(runtime, home, tgz);
+	} finally {
+		fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+	}
+	return home;
 }
 
 /** A local, headless n8n that phones nobody: sqlite, 127.0.0.1, no telemetry, no version checks. */
@@ -162,4 +178,4 @@ function freePort() {
 	});
 }
 
-module.exports = { packPackage, installPackage, n8nEnv, fakeBrevoN8nEnv, runN8n, runN8nOk, freePort, exec, waitFor };
+module.exports = { packPackage, installPackage, homeWithPackage, n8nEnv, fakeBrevoN8nEnv, runN8n, runN8nOk, freePort, exec, waitFor };
