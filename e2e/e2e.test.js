@@ -24,10 +24,12 @@ const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
 const API_KEY = 'xkeysib-e2e-0123456789';
 const GOOD = 'brevoStartCred01'; // the credential ID the examples name
 const BAD = 'e2eBadKeyCred001';
+const PER_ITEM = 'e2ePerItemCred01'; // its API key is an expression: one n8n serving two Brevo accounts
+const TENANT_KEYS = ['xkeysib-e2e-tenant-a', 'xkeysib-e2e-tenant-b'];
 const good = { credentialId: GOOD };
 const continueOnFail = { credentialId: GOOD, onError: 'continueRegularOutput' };
 
-const fake = new FakeBrevo({ apiKey: API_KEY });
+const fake = new FakeBrevo({ apiKey: [API_KEY, ...TENANT_KEYS] });
 const state = { batch: undefined, snapshots: '', runtime: undefined, n8nVersion: '' };
 
 /** Messages that exist before the run, with fixed IDs the workflows name. */
@@ -93,6 +95,12 @@ const WORKFLOWS = {
 		{ resource: 'agent', operation: 'setOnline', identifyAgentBy: 'id', agentId: 'e2e-agent-badkey-cof' },
 		{ credentialId: BAD, onError: 'continueRegularOutput' },
 	),
+	e2eKeyPerItem001: itemsWorkflow(
+		'e2eKeyPerItem001',
+		[0, 1, 2, 3].map((i) => ({ apiKey: TENANT_KEYS[i % 2], agentId: `e2e-agent-tenant-${i}` })),
+		{ resource: 'agent', operation: 'setOnline', identifyAgentBy: 'id', agentId: '={{ $json.agentId }}' },
+		{ credentialId: PER_ITEM },
+	),
 	exOrderStatus001: runnableExample('order-status-automated-message.json'),
 	exAgentOnline001: runnableExample('keep-agent-online.json'),
 	exRoundTrip00001: runnableExample('message-round-trip.json'),
@@ -153,6 +161,7 @@ async function setUp() {
 	const credentials = [
 		{ id: GOOD, name: 'Brevo (fake server)', type: 'brevoConversationsApi', data: { apiKey: API_KEY, partnerKey: '', baseUrl } },
 		{ id: BAD, name: 'Brevo (wrong key)', type: 'brevoConversationsApi', data: { apiKey: 'xkeysib-wrong', partnerKey: '', baseUrl } },
+		{ id: PER_ITEM, name: 'Brevo (key per item)', type: 'brevoConversationsApi', data: { apiKey: '={{ $json.apiKey }}', partnerKey: '', baseUrl } },
 	];
 	fs.writeFileSync(path.join(files, 'credentials.json'), JSON.stringify(credentials));
 	for (const [id, workflow] of Object.entries({ ...WORKFLOWS, [LIVE_ID]: liveExample })) {
@@ -314,6 +323,14 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 				assert.equal(items.length, 1);
 				assert.match(items[0].json.error, /Key not found/);
 			});
+		});
+
+		test('a credential whose API key is an expression: each item is sent with its own key', () => {
+			assert.equal(outputOf('e2eKeyPerItem001', 'Brevo').length, 4);
+			const sent = fake.requests.filter((r) => /^e2e-agent-tenant-/.test(r.body?.agentId ?? ''));
+			const keyByAgent = Object.fromEntries(sent.map((r) => [r.body.agentId, r.headers['api-key']]));
+			assert.deepEqual(keyByAgent, Object.fromEntries([0, 1, 2, 3].map((i) => [`e2e-agent-tenant-${i}`, TENANT_KEYS[i % 2]])));
+			assert.equal(sent.length, 4);
 		});
 
 		describe('examples/', () => {

@@ -8,7 +8,7 @@ export interface RecordedRequest {
 }
 export declare class FakeBrevo {
 	constructor(options?: {
-		apiKey?: string;
+		apiKey?: string | string[];
 		partnerKey?: string;
 		quota?: { limit: number; windowMs: number };
 		record?: boolean;

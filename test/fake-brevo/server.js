@@ -66,7 +66,8 @@ function checkAgentIdentity(body) {
 class FakeBrevo {
 	/**
 	 * @param {object} [options]
-	 * @param {string} [options.apiKey] the key every request must carry in `api-key`
+	 * @param {string | string[]} [options.apiKey] the key every request must carry in `api-key` (a list:
+	 *   any of them, as for one n8n serving several Brevo accounts)
 	 * @param {string} [options.partnerKey] when set, every request must also carry it in `partner-key`
 	 * @param {{limit: number, windowMs: number}} [options.quota] fixed-window quota (none by default)
 	 * @param {boolean} [options.record] keep the requests log (default true; benchmarks turn it off)
@@ -273,7 +274,7 @@ class FakeBrevo {
 				'We have detected you are using an unrecognised IP address 203.0.113.7. If you performed this action make sure to add the new IP address in this link: https://app.brevo.com/security/authorised_ips',
 			);
 		}
-		if (req.headers['api-key'] !== this.apiKey) throw new ApiError(401, 'unauthorized', 'Key not found');
+		if (![this.apiKey].flat().includes(req.headers['api-key'])) throw new ApiError(401, 'unauthorized', 'Key not found');
 		if (this.partnerKey !== undefined && req.headers['partner-key'] !== this.partnerKey) {
 			throw new ApiError(401, 'unauthorized', 'Partner key not found');
 		}

@@ -7,7 +7,7 @@ export function useFakeBrevo(options: ConstructorParameters<typeof FakeBrevo>[0]
 	const fake = new FakeBrevo({ apiKey: API_KEY, ...options });
 	const context = {
 		fake,
-		credentials: { apiKey: options.apiKey ?? API_KEY, partnerKey: '', baseUrl: '' } as Record<string, string>,
+		credentials: { apiKey: [options.apiKey ?? API_KEY].flat()[0], partnerKey: '', baseUrl: '' } as Record<string, string>,
 	};
 	beforeAll(async () => {
 		context.credentials.baseUrl = await fake.start();

@@ -11,6 +11,8 @@ import {
 	Workflow,
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
+	type ICredentialsExpressionResolveValues,
+	type IExecuteData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -20,6 +22,7 @@ import {
 	type INodeType,
 	type IRun,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { BrevoConversationsApi } from '../../credentials/BrevoConversationsApi.credentials';
 import { BrevoConversations } from '../../nodes/BrevoConversations/BrevoConversations.node';
@@ -56,9 +59,37 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 	}
 
-	async getDecrypted() {
+	/**
+	 * As n8n's CredentialsHelper: a credential field may hold an expression, resolved for the item
+	 * that asks (`expressionResolveValues` carries its index); without them (outside an item) it is
+	 * returned as stored.
+	 */
+	async getDecrypted(
+		_additionalData: unknown,
+		_nodeCredentials: unknown,
+		_type: string,
+		mode: WorkflowExecuteMode,
+		executeData?: IExecuteData,
+		_raw?: boolean,
+		expressionResolveValues?: ICredentialsExpressionResolveValues,
+	) {
 		this.reads++;
-		return structuredClone(this.data);
+		const data = structuredClone(this.data);
+		if (!expressionResolveValues) return data;
+		const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = expressionResolveValues;
+		return workflow.expression.getParameterValue(
+			data as INodeParameters,
+			runExecutionData,
+			runIndex,
+			itemIndex,
+			node.name,
+			connectionInputData,
+			mode,
+			{},
+			executeData,
+			false,
+			data,
+		) as ICredentialDataDecryptedObject;
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) {

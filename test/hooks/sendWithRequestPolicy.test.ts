@@ -8,20 +8,17 @@ function rateLimited(resetSeconds: number) {
 	return error;
 }
 
-/** A context whose request answers with the given outcomes in turn (an answer is a response body). */
+/** A context whose routed request (n8n's makeRoutingRequest) answers with the given outcomes in turn. */
 function contextAnswering(options: Record<string, unknown>, outcomes: Array<Error | IDataObject>) {
 	const calls: number[] = [];
 	const ctx = fakeItemContext({ options }, 0, {
-		getCredentials: async () => ({ apiKey: 'secret' }) as never,
-		helpers: {
-			httpRequestWithAuthentication: async () => {
-				calls.push(Date.now());
-				const next = outcomes.shift();
-				if (next instanceof Error) throw next;
-				return { body: next, headers: {}, statusCode: 200 };
-			},
-		} as never,
-	});
+		makeRoutingRequest: async () => {
+			calls.push(Date.now());
+			const next = outcomes.shift();
+			if (next instanceof Error) throw next;
+			return [{ json: next }];
+		},
+	} as never);
 	return { ctx, calls };
 }
 

@@ -3,6 +3,8 @@ import { runNode } from '../harness/runNode';
 
 const PARTNER_KEY = 'partner-key-for-tests';
 const brevo = useFakeBrevo({ partnerKey: PARTNER_KEY });
+/** One n8n serving two Brevo accounts: the fake accepts both keys. */
+const tenants = useFakeBrevo({ apiKey: ['xkeysib-tenant-a', 'xkeysib-tenant-b'] });
 
 const ping = { resource: 'agent', operation: 'setOnline', agentId: 'agent-1' };
 
@@ -17,15 +19,18 @@ describe('credential', () => {
 		}
 	});
 
-	test('is read once per node run, not once per item (n8n would decrypt it from its database for every request)', async () => {
-		const input = Array.from({ length: 12 }, () => ({}));
-		const { output, error, credentialReads } = await runNode({ parameters: ping, input, credentials: brevo.credentials });
+	test('is resolved for each item: an API key from an expression reaches Brevo with that item, not item 0', async () => {
+		const keys = ['xkeysib-tenant-a', 'xkeysib-tenant-b', 'xkeysib-tenant-a', 'xkeysib-tenant-b'];
+		const input = keys.map((apiKey, i) => ({ apiKey, agentId: `agent-${i}` }));
+		const parameters = { ...ping, agentId: '={{ $json.agentId }}' };
+		const credentials = { ...tenants.credentials, apiKey: '={{ $json.apiKey }}' };
+		const { output, error, credentialReads } = await runNode({ parameters, input, credentials });
 		expect(error).toBeUndefined();
-		expect(output).toHaveLength(12);
-		expect(brevo.fake.requests).toHaveLength(12);
-		expect(brevo.fake.requests.every((r) => r.headers['api-key'] === API_KEY)).toBe(true);
-		// One read is n8n's own, for `$credentials` in the routing; the other is the node's (sendRequest.ts).
-		expect(credentialReads).toBe(2);
+		expect(output).toHaveLength(4);
+		const keyByAgent = Object.fromEntries(tenants.fake.requests.map((r) => [r.body.agentId, r.headers['api-key']]));
+		expect(keyByAgent).toEqual({ 'agent-0': keys[0], 'agent-1': keys[1], 'agent-2': keys[2], 'agent-3': keys[3] });
+		// n8n's routing reads it once more for `$credentials` (the Base URL), for item 0.
+		expect(credentialReads).toBe(5);
 	});
 
 	test('sends no partner-key header when it is empty (the fake then refuses, as Brevo would for a partner account)', async () => {

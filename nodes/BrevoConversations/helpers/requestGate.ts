@@ -1,5 +1,3 @@
-import { PerRun } from './perRun';
-
 /**
  * Caps how many requests of one node run are in flight at once. n8n's declarative engine starts
  * every item's request at the same moment (Promise.allSettled) unless the user sets Batching;
@@ -27,15 +25,20 @@ export class RequestGate {
 		if (next) next();
 		else this.active--;
 	}
-
-	get idle(): boolean {
-		return this.active === 0 && this.waiting.length === 0;
-	}
 }
 
-const gates = new PerRun<RequestGate>();
+/**
+ * n8n hands every item of a node run the same `executeData` object and lets go of it when the run
+ * ends, so keyed by it the items share one gate and no gate outlives its run.
+ */
+const gates = new WeakMap<object, RequestGate>();
 
 /** The gate of a node run; the first item's limit sets it. */
 export function gateFor(runKey: object, limit: number): RequestGate {
-	return gates.get(runKey, () => new RequestGate(limit));
+	let gate = gates.get(runKey);
+	if (!gate) {
+		gate = new RequestGate(limit);
+		gates.set(runKey, gate);
+	}
+	return gate;
 }

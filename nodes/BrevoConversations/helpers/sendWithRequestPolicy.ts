@@ -9,7 +9,6 @@ import {
 import { runsAsTool, withItemIndex } from './itemErrors';
 import { gateFor } from './requestGate';
 import { readRequestPolicy } from './requestPolicy';
-import { sendRoutedRequest } from './sendRequest';
 
 function rateLimitResetOf(error: unknown): number | undefined {
 	if (!(error instanceof NodeApiError) || error.httpCode !== '429') return undefined;
@@ -62,7 +61,8 @@ function withoutRequestDetails(ctx: IExecutePaginationFunctions, error: unknown)
  * Registered as the node's `requestOperations.pagination` function because that is the one place
  * where n8n's declarative engine hands the whole request (with its post-receive hooks) to node
  * code: `RoutingNode.makeRequest` calls it instead of sending the request itself. Nothing is
- * paginated; `sendRoutedRequest` sends it.
+ * paginated; n8n's own `makeRoutingRequest` sends it, so each item carries the credential n8n
+ * resolves for that item (a credential field may be an expression, e.g. one API key per item).
  */
 export async function sendWithRequestPolicy(
 	this: IExecutePaginationFunctions,
@@ -75,7 +75,7 @@ export async function sendWithRequestPolicy(
 		let waited = 0;
 		for (;;) {
 			try {
-				return await sendRoutedRequest(this, requestData);
+				return await this.makeRoutingRequest(requestData);
 			} catch (error) {
 				// Brevo rounds the reset to whole seconds and may say 0 just before the window turns.
 				const resetSaid = rateLimitResetOf(error);
