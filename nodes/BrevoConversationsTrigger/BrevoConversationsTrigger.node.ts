@@ -14,7 +14,9 @@ import {
 } from 'n8n-workflow';
 import { triggerProperties } from './properties';
 import { downloadVisitorFiles } from './helpers/downloadVisitorFiles';
+import { openConversationStore } from './helpers/conversationStore';
 import { handleWebhookRequest } from './helpers/handleWebhookRequest';
+import { logIgnored } from './helpers/ignoredEventLog';
 import {
 	activationProblem,
 	readFileDownloadSettings,
@@ -58,7 +60,9 @@ export class BrevoConversationsTrigger implements INodeType {
 				displayOptions: { show: { '@version': [2] } },
 			},
 		],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		// responseData '' makes n8n answer a started event with the webhookResponse below (its
+		// default, 'firstEntryJson', is otherwise sent to Brevo as literal text).
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }],
 		properties: triggerProperties,
 	};
 
@@ -95,22 +99,28 @@ export class BrevoConversationsTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const outcome = handleWebhookRequest(
-			{ body: this.getBodyData(), query: this.getQueryData() },
-			await readTriggerSettings(this),
-		);
+		const settings = await readTriggerSettings(this);
+		// From here to commit() nothing awaits: within one n8n process, two calls for the same
+		// message cannot both see it as new.
+		const store = openConversationStore(this, Date.now());
+		const outcome = handleWebhookRequest({ body: this.getBodyData(), query: this.getQueryData() }, settings, store);
 		if (outcome.action === 'reject') {
 			respondJson(this.getResponseObject() as ResponseWriter, outcome.status, outcome.body);
 			return { noWebhookResponse: true };
 		}
-		if (outcome.action === 'ignore') return { webhookResponse: outcome.body };
+		store.commit(outcome.remember);
+		if (outcome.action === 'ignore') {
+			logIgnored(this, outcome);
+			return { webhookResponse: outcome.body };
+		}
+		const webhookResponse = { message: 'Workflow was started', eventName: outcome.event.eventName };
 
 		// Only past the token check: an unauthenticated caller cannot make n8n fetch a URL.
 		const downloadSettings = readFileDownloadSettings(this);
-		if (downloadSettings === undefined) return { workflowData: [this.helpers.returnJsonArray(outcome.json)] };
+		if (downloadSettings === undefined) return { workflowData: [this.helpers.returnJsonArray(outcome.json)], webhookResponse };
 		const files = visitorMessagesOf(outcome.event).flatMap(filesOf);
 		const { binary, downloadedFiles, skippedFiles } = await downloadVisitorFiles(this, files, downloadSettings);
 		const item: INodeExecutionData = { json: { ...outcome.json, downloadedFiles, skippedFiles }, binary };
-		return { workflowData: [[item]] };
+		return { workflowData: [[item]], webhookResponse };
 	}
 }

@@ -1,11 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { MAX_CONVERSATIONS } from './helpers/conversationMemory';
+import { DOWNLOADS_IN_FLIGHT } from './helpers/downloadVisitorFiles';
+import { DEFAULT_HUMAN_PAUSE_MINUTES } from './helpers/triggerSettings';
 import { MIN_SECRET_LENGTH, TOKEN_QUERY_PARAMETER } from './helpers/webhookSecret';
 
 const version1 = { show: { '@version': [1] } };
 const version2 = { show: { '@version': [2] } };
 
 const ignoreReceivedFrom: INodeProperties = {
-	displayName: 'Ignore Messages Received From',
+	displayName: 'Ignore Received From',
 	name: 'ignoreReceivedFrom',
 	type: 'string',
 	default: '',
@@ -81,6 +84,15 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: version2,
 		options: [
 			{
+				displayName: 'Allowed File Hosts',
+				name: 'allowedFileHosts',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. files.intranet.example.com',
+				description:
+					'Hosts that Download Visitor Files may fetch from although their address is private, loopback or link-local (comma-separated), e.g. a self-hosted file server; links to other internal addresses are skipped',
+			},
+			{
 				displayName: 'Download Timeout (Seconds)',
 				name: 'downloadTimeout',
 				type: 'number',
@@ -97,6 +109,23 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'Whether to download the files the visitor sent in this event into the binary data of the item (attachment_0, attachment_1, …); a file that cannot be downloaded is listed in skippedFiles and the workflow starts anyway',
 			},
+			{
+				displayName: 'Handover Received From',
+				name: 'handoverReceivedFrom',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. n8n-handover',
+				description:
+					'The Received From label your workflow sends its "a colleague will take over" message with (comma-separated for several): such a message pauses the conversation like a human agent\'s',
+			},
+			{
+				displayName: 'Human Agent Pause (Minutes)',
+				name: 'humanPauseMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_HUMAN_PAUSE_MINUTES,
+				description: `After a human agent writes in a conversation, its visitor messages start nothing for this long (from the agent's last message) or until its transcript arrives; 0 never pauses. Remembered for up to ${MAX_CONVERSATIONS} conversations.`,
+			},
 			ignoreReceivedFrom,
 			{
 				displayName: 'Max File Size (MB)',
@@ -105,6 +134,22 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0.1, numberPrecision: 1 },
 				default: 10,
 				description: 'Larger files are not downloaded and are listed in skippedFiles',
+			},
+			{
+				displayName: 'Max Files per Event',
+				name: 'maxFiles',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description: `Files of an event past this count are not downloaded and are listed in skippedFiles; at most ${DOWNLOADS_IN_FLIGHT} download at a time`,
+			},
+			{
+				displayName: 'Max Total Size (MB)',
+				name: 'maxTotalSize',
+				type: 'number',
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				default: 25,
+				description: 'All files of one event together: once reached, the remaining files are listed in skippedFiles',
 			},
 			{
 				displayName: 'Start On',

@@ -3,11 +3,11 @@ import { HookContext } from 'n8n-core';
 import { NodeOperationError, Workflow, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
 import { isEcho, parseReceivedFromList, removeEchoes } from '../../nodes/BrevoConversationsTrigger/helpers/echoFilter';
-import { handleWebhookRequest, type TriggerSettings } from '../../nodes/BrevoConversationsTrigger/helpers/handleWebhookRequest';
+import { handleWebhookRequest, type Memory, type TriggerSettings } from '../../nodes/BrevoConversationsTrigger/helpers/handleWebhookRequest';
 import { newestMessage, simplifyEvent, visitorEmail } from '../../nodes/BrevoConversationsTrigger/helpers/simplifyEvent';
 import { activationProblem } from '../../nodes/BrevoConversationsTrigger/helpers/triggerSettings';
 import { eventMessages, parseWebhookEvent } from '../../nodes/BrevoConversationsTrigger/helpers/webhookEvent';
-import { checkToken, constantTimeEquals, readToken, secretProblem } from '../../nodes/BrevoConversationsTrigger/helpers/webhookSecret';
+import { checkToken, constantTimeEquals, tokenFromQuery, secretProblem } from '../../nodes/BrevoConversationsTrigger/helpers/webhookSecret';
 import { TestCredentialsHelper } from '../harness/runNode';
 import { savedTriggerNode } from './webhookServer';
 import { agentMessage, conversationFragment, conversationStarted, conversationTranscript, visitorMessage, VISITOR_ID } from '../fake-brevo/brevoEvents';
@@ -41,14 +41,14 @@ describe('constantTimeEquals', () => {
 	});
 });
 
-describe('readToken and checkToken', () => {
+describe('tokenFromQuery and checkToken', () => {
 	it('reads a single string token only', () => {
-		expect(readToken({ token: 'abc' })).toBe('abc');
-		expect(readToken({ token: ['abc', 'abc'] })).toBeUndefined();
-		expect(readToken({ token: '' })).toBeUndefined();
-		expect(readToken({ Token: 'abc' })).toBeUndefined();
-		expect(readToken(undefined)).toBeUndefined();
-		expect(readToken('token=abc')).toBeUndefined();
+		expect(tokenFromQuery({ token: 'abc' })).toBe('abc');
+		expect(tokenFromQuery({ token: ['abc', 'abc'] })).toBeUndefined();
+		expect(tokenFromQuery({ token: '' })).toBeUndefined();
+		expect(tokenFromQuery({ Token: 'abc' })).toBeUndefined();
+		expect(tokenFromQuery(undefined)).toBeUndefined();
+		expect(tokenFromQuery('token=abc')).toBeUndefined();
 	});
 
 	it('says why a token is refused', () => {
@@ -183,26 +183,30 @@ describe('simplify functions', () => {
 describe('handleWebhookRequest', () => {
 	const settings: TriggerSettings = {
 		events: ['conversationFragment'],
-		token: SECRET,
+		expectedToken: SECRET,
 		ignoredReceivedFrom: ['bot'],
+		handoverReceivedFrom: [],
+		humanPauseMs: 30 * 60_000,
 		startOn: 'visitorMessage',
 		simplify: false,
 	};
+	/** Nothing remembered yet; what the call remembers is checked in conversationMemory.test.ts */
+	const fresh: Memory = { recall: () => undefined, now: 1_000 };
 	const fragment = conversationFragment([visitorMessage('v', 'hi', 1)]);
 
 	it('rejects, ignores or starts', () => {
-		expect(handleWebhookRequest({ body: fragment, query: {} }, settings)).toMatchObject({ action: 'reject', status: 401 });
-		expect(handleWebhookRequest({ body: fragment, query: { token: 'x' } }, settings)).toMatchObject({ action: 'reject', status: 403 });
-		expect(handleWebhookRequest({ body: 'x', query: { token: SECRET } }, settings)).toMatchObject({ action: 'reject', status: 400 });
-		expect(handleWebhookRequest({ body: conversationStarted(), query: { token: SECRET } }, settings)).toMatchObject({ action: 'ignore' });
-		expect(handleWebhookRequest({ body: fragment, query: { token: SECRET } }, settings)).toEqual({ action: 'start', json: fragment, event: fragment });
+		expect(handleWebhookRequest({ body: fragment, query: {} }, settings, fresh)).toMatchObject({ action: 'reject', status: 401 });
+		expect(handleWebhookRequest({ body: fragment, query: { token: 'x' } }, settings, fresh)).toMatchObject({ action: 'reject', status: 403 });
+		expect(handleWebhookRequest({ body: 'x', query: { token: SECRET } }, settings, fresh)).toMatchObject({ action: 'reject', status: 400 });
+		expect(handleWebhookRequest({ body: conversationStarted(), query: { token: SECRET } }, settings, fresh)).toMatchObject({ action: 'ignore' });
+		expect(handleWebhookRequest({ body: fragment, query: { token: SECRET } }, settings, fresh)).toMatchObject({ action: 'start', json: fragment, event: fragment });
 		const agentOnly = conversationFragment([agentMessage('a', 'On it', 2)]);
-		expect(handleWebhookRequest({ body: agentOnly, query: { token: SECRET } }, settings)).toMatchObject({ action: 'ignore' });
-		expect(handleWebhookRequest({ body: agentOnly, query: { token: SECRET } }, { ...settings, startOn: 'anyMessage' })).toMatchObject({ action: 'start' });
+		expect(handleWebhookRequest({ body: agentOnly, query: { token: SECRET } }, settings, fresh)).toMatchObject({ action: 'ignore' });
+		expect(handleWebhookRequest({ body: agentOnly, query: { token: SECRET } }, { ...settings, startOn: 'anyMessage' }, fresh)).toMatchObject({ action: 'start' });
 	});
 
 	it('simplifies when asked', () => {
-		const outcome = handleWebhookRequest({ body: fragment, query: { token: SECRET } }, { ...settings, simplify: true });
+		const outcome = handleWebhookRequest({ body: fragment, query: { token: SECRET } }, { ...settings, simplify: true }, fresh);
 		expect(outcome).toMatchObject({ action: 'start', json: { visitorId: VISITOR_ID, messageText: 'hi' } });
 	});
 });
@@ -224,7 +228,7 @@ describe('the node description and activation (through n8n-core\'s HookContext)'
 	}
 
 	it('listens for POST on the path the README documents', () => {
-		expect(trigger.description.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
+		expect(trigger.description.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }]);
 		expect(trigger.description.name).toBe('brevoConversationsTrigger');
 		expect(trigger.description.version).toEqual([1, 2]);
 		expect(trigger.description.defaultVersion).toBe(2);

@@ -20,6 +20,8 @@ import { FakeBrevo } from '../fake-brevo/server';
 import { TriggerWebhookServer } from './webhookServer';
 
 const TOKEN = 'Zq4uT9v1xW7yB2nM5kP8';
+/** The fake file server listens on 127.0.0.1, which the trigger refuses unless allowed. */
+const FILE_HOST = '127.0.0.1';
 const ALL_EVENTS = ['conversationStarted', 'conversationFragment', 'conversationTranscript'];
 const NOT_STARTED = (eventName: string) => ({ status: 200, body: { message: 'No visitor message in the event', eventName } });
 
@@ -165,7 +167,7 @@ describe('Download Visitor Files', () => {
 	const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 	beforeEach(() => {
-		configure({ downloadFiles: true, maxFileSize: 1, downloadTimeout: 2 });
+		configure({ downloadFiles: true, maxFileSize: 1, downloadTimeout: 2, allowedFileHosts: FILE_HOST });
 		files.clearRequests();
 	});
 
@@ -265,7 +267,7 @@ describe('Download Visitor Files', () => {
 	});
 
 	it('adds the file lists to the raw output too', async () => {
-		configure({ downloadFiles: true }, false);
+		configure({ downloadFiles: true, allowedFileHosts: FILE_HOST }, false);
 		const link = files.seedFile('photo.png', PNG, 'image/png');
 		const body = conversationFragment([visitorFileMessage('v1', 1, [{ name: 'photo.png', link }])]);
 		await server.post(body, { token: TOKEN });

@@ -70,7 +70,7 @@ describe('token in the URL', () => {
 
 	it('starts the workflow with the right token', async () => {
 		const reply = await server.post(conversationStarted(), { token: SECRET });
-		expect(reply).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect(reply).toEqual({ status: 200, body: { message: 'Workflow was started', eventName: 'conversationStarted' } });
 		expect(server.started).toHaveLength(1);
 	});
 
@@ -234,6 +234,11 @@ describe('Simplify (the default)', () => {
 			messageId: 'dkmyYPxJyh5rKDhRT',
 			visitorMessages: [{ id: 'dkmyYPxJyh5rKDhRT', text: 'Hi, where is my order?', createdAt: 1665578322700 }],
 			visitorText: 'Hi, where is my order?',
+			language: 'en-GB',
+			channel: 'widget',
+			startPageUrl: 'https://shop.example.com/orders',
+			startPageTitle: 'My orders',
+			noAgentOnline: false,
 		});
 	});
 
@@ -258,6 +263,8 @@ describe('Simplify (the default)', () => {
 				{ id: 'v2', text: 'Second question', createdAt: 300 },
 			],
 			visitorText: 'First question\nSecond question',
+			language: 'en-GB',
+			channel: 'widget',
 			agentId: 'agentB',
 			agentName: 'Bob',
 		});

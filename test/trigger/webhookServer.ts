@@ -6,7 +6,13 @@
  * its result is answered like n8n's handleImmediateWebhookResponse (cli/src/webhooks/webhook-helpers.ts):
  * - noWebhookResponse: the node already wrote the response;
  * - no workflowData: 200 with webhookResponse, or {"message":"Webhook call received"};
- * - workflowData: the workflow starts (recorded in `started`), 200 {"message":"Workflow was started"}.
+ * - workflowData: the workflow starts (recorded in `started`), 200 with webhookResponse, or
+ *   {"message":"Workflow was started"}.
+ * Workflow static data is kept as n8n keeps it for a production webhook: each call gets a new
+ * Workflow loaded with the saved static data, which is saved back whole after the call when the
+ * node changed it (LiveWebhooks → WorkflowStaticDataService.saveStaticData). Overlapping calls
+ * therefore load the same old data, as in n8n. `restart()` loads the node's code anew, as a new
+ * n8n process would.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +20,7 @@ import { WebhookContext } from 'n8n-core';
 import {
 	NodeHelpers,
 	Workflow,
+	type IDataObject,
 	type INode,
 	type INodeExecutionData,
 	type INodeParameters,
@@ -86,11 +93,28 @@ export class TriggerWebhookServer {
 
 	private server?: Server;
 
-	private readonly nodeType = new BrevoConversationsTrigger();
+	private nodeType: INodeType = new BrevoConversationsTrigger();
+
+	/** The static data as n8n's database holds it between calls */
+	savedStaticData: IDataObject = {};
+
+	/** How often a call changed the static data (n8n writes the workflow's row each time) */
+	staticDataSaves = 0;
 
 	private node: INode = savedTriggerNode({});
 
 	private workflow = this.buildWorkflow();
+
+	/** The trigger's module loaded anew: what n8n has after a restart is only the saved static data. */
+	restart(): void {
+		jest.isolateModules(() => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const reloaded = require('../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node') as {
+				BrevoConversationsTrigger: new () => INodeType;
+			};
+			this.nodeType = new reloaded.BrevoConversationsTrigger();
+		});
+	}
 
 	private credentials = new TestCredentialsHelper({});
 
@@ -101,10 +125,14 @@ export class TriggerWebhookServer {
 	 * workflow (version 2 by default; version 1 keeps its token in the `secret` parameter).
 	 */
 	configure(parameters: INodeParameters, { token, typeVersion = 2 }: { token?: string; typeVersion?: number } = {}): void {
+		// A new n8n process for each configuration: nothing remembered from an earlier test.
+		this.restart();
 		this.node = savedTriggerNode(parameters, this.nodeType, typeVersion);
 		this.credentials = new TestCredentialsHelper(token === undefined ? {} : { token });
 		this.workflow = this.buildWorkflow();
 		this.started.length = 0;
+		this.savedStaticData = {};
+		this.staticDataSaves = 0;
 	}
 
 	/** How often the trigger read its credential (n8n decrypts it from its database each time) */
@@ -124,7 +152,17 @@ export class TriggerWebhookServer {
 				getByNameAndVersion: () => nodeType,
 				getKnownTypes: () => ({}),
 			},
+			staticData: structuredClone(this.savedStaticData),
 		});
+	}
+
+	/** As n8n after a webhook call: the whole static data is written when the node changed it. */
+	private saveStaticData(workflow: Workflow): void {
+		if (workflow.staticData.__dataChanged !== true) return;
+		const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		delete saved.__dataChanged;
+		this.savedStaticData = saved;
+		this.staticDataSaves++;
 	}
 
 	async start(): Promise<string> {
@@ -146,6 +184,7 @@ export class TriggerWebhookServer {
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const request = Object.assign(req, { body: await readBody(req), query: parseQuery(req.url ?? '/') });
+		const workflow = (this.workflow = this.buildWorkflow());
 		const additionalData = {
 			credentialsHelper: this.credentials,
 			httpRequest: request,
@@ -165,8 +204,9 @@ export class TriggerWebhookServer {
 			workflowExecuteAdditionalData: additionalData,
 			webhookId: WEBHOOK_ID,
 		};
-		const context = new WebhookContext(this.workflow, this.node, additionalData, 'webhook', webhookData, [], null);
-		const result = await this.nodeType.webhook.call(context);
+		const context = new WebhookContext(workflow, this.node, additionalData, 'webhook', webhookData, [], null);
+		const result = await this.nodeType.webhook!.call(context);
+		this.saveStaticData(workflow);
 
 		if (result.noWebhookResponse === true) {
 			if (!res.writableEnded) throw new Error('noWebhookResponse without a response written');
@@ -176,7 +216,7 @@ export class TriggerWebhookServer {
 		if (result.workflowData !== undefined) this.started.push(result.workflowData);
 		const body =
 			result.workflowData !== undefined
-				? { message: 'Workflow was started' }
+				? (result.webhookResponse ?? { message: 'Workflow was started' })
 				: (result.webhookResponse ?? { message: 'Webhook call received' });
 		res.writeHead(200, { 'Content-Type': 'application/json' });
 		res.end(JSON.stringify(body));

@@ -21,6 +21,19 @@ export interface SimplifiedEvent extends IDataObject {
 	visitorText?: string;
 	agentId?: string;
 	agentName?: string;
+	/** The conversation's language, else the visitor's browser's (e.g. `pt`) */
+	language?: string;
+	/** Where the visitor writes from: widget, facebook, instagram, whatsapp, email… */
+	channel?: string;
+	/** The page the conversation started on (Conversation Started and Transcript only) */
+	startPageUrl?: string;
+	startPageTitle?: string;
+	/** The conversation in Brevo's inbox: what a "human needed" notification links to */
+	conversationUrl?: string;
+	/** The Brevo contact the visitor is linked to */
+	contactId?: string;
+	/** Brevo says no agent was available when the conversation started */
+	noAgentOnline?: boolean;
 }
 
 export interface VisitorMessageSummary extends IDataObject {
@@ -81,6 +94,20 @@ function agentOf(event: BrevoWebhookEvent, messages: IDataObject[]): { id?: stri
 	return { id: stringField(firstAgent, 'id'), name: stringField(firstAgent, 'name') };
 }
 
+/** The visitor's context a reply needs: language, channel, start page, inbox link, contact. */
+function contextOf(event: BrevoWebhookEvent): Partial<SimplifiedEvent> {
+	const { visitor } = event;
+	return {
+		language: stringField(visitor, 'conversationLanguage') ?? stringField(visitor, 'browserLanguage'),
+		channel: stringField(visitor, 'source'),
+		startPageUrl: stringField(event.conversationStartPage, 'link'),
+		startPageTitle: stringField(event.conversationStartPage, 'title'),
+		conversationUrl: stringField(visitor, 'threadLink'),
+		contactId: stringField(visitor, 'contactId'),
+		noAgentOnline: typeof event.isNoAvailableAgent === 'boolean' ? event.isNoAvailableAgent : undefined,
+	};
+}
+
 export function simplifyEvent(event: BrevoWebhookEvent): SimplifiedEvent {
 	const messages = eventMessages(event);
 	const visitorMessages = visitorMessagesOf(event).map(summaryOf);
@@ -99,5 +126,6 @@ export function simplifyEvent(event: BrevoWebhookEvent): SimplifiedEvent {
 		visitorText: texts.length > 0 ? texts.join('\n') : undefined,
 		agentId: agent.id,
 		agentName: agent.name,
+		...contextOf(event),
 	});
 }

@@ -1,16 +1,20 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { parseReceivedFromList } from './echoFilter';
+import { parseHostList } from './fileAddress';
 import type { FileDownloadSettings } from './downloadVisitorFiles';
 import type { StartOn, TriggerSettings } from './handleWebhookRequest';
 import { MIN_SECRET_LENGTH, secretProblem, TOKEN_QUERY_PARAMETER } from './webhookSecret';
 
 export const WEBHOOK_CREDENTIAL_TYPE = 'brevoConversationsWebhookApi';
 
+/** A human agent's message pauses the bot in its conversation this long unless the option says otherwise. */
+export const DEFAULT_HUMAN_PAUSE_MINUTES = 30;
+
 /** Version 1 kept the token in a node parameter (saved in the workflow); version 2 in a credential. */
 const usesCredential = (ctx: IHookFunctions | IWebhookFunctions) => ctx.getNode().typeVersion >= 2;
 
-/** The token, or `undefined` when none can be read (no credential selected, credential deleted). */
-async function readToken(ctx: IHookFunctions | IWebhookFunctions): Promise<unknown> {
+/** The token callers must send, or `undefined` when none can be read (no credential selected, credential deleted). */
+async function readExpectedToken(ctx: IHookFunctions | IWebhookFunctions): Promise<unknown> {
 	if (!usesCredential(ctx)) return ctx.getNodeParameter('secret', '');
 	try {
 		const credential = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE);
@@ -25,10 +29,14 @@ export async function readTriggerSettings(ctx: IWebhookFunctions): Promise<Trigg
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	// Version 1 started on any message; changing that would silently change saved workflows.
 	const startOn: StartOn = usesCredential(ctx) && options.startOn !== 'anyMessage' ? 'visitorMessage' : 'anyMessage';
+	const pauseMinutes = typeof options.humanPauseMinutes === 'number' && options.humanPauseMinutes >= 0 ? options.humanPauseMinutes : DEFAULT_HUMAN_PAUSE_MINUTES;
 	return {
 		events: Array.isArray(events) ? events.filter((name): name is string => typeof name === 'string') : [],
-		token: await readToken(ctx),
+		expectedToken: await readExpectedToken(ctx),
 		ignoredReceivedFrom: parseReceivedFromList(options.ignoreReceivedFrom),
+		handoverReceivedFrom: usesCredential(ctx) ? parseReceivedFromList(options.handoverReceivedFrom) : [],
+		// Version 1 never paused: its workflows keep behaving as they were saved.
+		humanPauseMs: usesCredential(ctx) ? Math.round(pauseMinutes * 60_000) : 0,
 		startOn,
 		simplify: ctx.getNodeParameter('simplify', true) !== false,
 	};
@@ -43,7 +51,10 @@ export function readFileDownloadSettings(ctx: IWebhookFunctions): FileDownloadSe
 	const number = (value: unknown, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
 	return {
 		maxBytes: Math.round(number(options.maxFileSize, 10) * MEGABYTE),
+		maxTotalBytes: Math.round(number(options.maxTotalSize, 25) * MEGABYTE),
+		maxFiles: Math.floor(number(options.maxFiles, 10)),
 		timeoutMs: Math.round(number(options.downloadTimeout, 10) * 1000),
+		allowedHosts: parseHostList(options.allowedFileHosts),
 	};
 }
 
@@ -59,7 +70,7 @@ export interface ActivationProblem {
  */
 export async function activationProblem(ctx: IHookFunctions): Promise<ActivationProblem | undefined> {
 	const inCredential = usesCredential(ctx);
-	const problem = secretProblem(await readToken(ctx), inCredential ? 'token' : 'Secret');
+	const problem = secretProblem(await readExpectedToken(ctx), inCredential ? 'token' : 'Secret');
 	if (problem !== undefined) {
 		return {
 			message: problem,

@@ -37,10 +37,11 @@ export interface MessageFile extends IDataObject {
 }
 
 function fileOf(file: IDataObject, messageId: string | undefined): MessageFile {
-	// Older payloads: `file{filename,url,size,isImage}`; newer ones: `attachments[]{name,link,mimeType}`.
+	// Webhook docs: `{name,link,mimeType}`; older payloads `file{filename,url}`; Brevo's current SDK
+	// models `attachments[]{fileName,url}`.
 	return withoutUndefined<MessageFile>({
 		messageId,
-		name: stringField(file, 'name') ?? stringField(file, 'filename'),
+		name: stringField(file, 'name') ?? stringField(file, 'filename') ?? stringField(file, 'fileName'),
 		link: stringField(file, 'link') ?? stringField(file, 'url'),
 		mimeType: stringField(file, 'mimeType'),
 		size: typeof file.size === 'number' ? file.size : undefined,

@@ -1,13 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * The events Brevo Conversations posts to a webhook, by `eventName`. Brevo adds fields over time,
+ * An event Brevo Conversations posts to a webhook, by `eventName`. Brevo adds fields over time,
  * so an event is kept as an open object: only the fields this node reads are named.
  */
-export const BREVO_EVENT_NAMES = ['conversationStarted', 'conversationFragment', 'conversationTranscript'] as const;
-
-export type BrevoEventName = (typeof BREVO_EVENT_NAMES)[number];
-
 export interface BrevoWebhookEvent extends IDataObject {
 	eventName: string;
 }

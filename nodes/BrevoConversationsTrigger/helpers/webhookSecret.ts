@@ -24,8 +24,11 @@ export function constantTimeEquals(provided: string, expected: string): boolean 
 	return difference === 0;
 }
 
-/** The token the caller sent: only a single string counts (`?token=a&token=b` is an array). */
-export function readToken(query: unknown): string | undefined {
+/**
+ * The token the caller sent: only a single string counts. n8n parses the query with `qs`, so
+ * `?token=a&token=b` and `?token[]=a` are arrays and `?token[a]=b` is an object.
+ */
+export function tokenFromQuery(query: unknown): string | undefined {
 	if (typeof query !== 'object' || query === null) return undefined;
 	const token = (query as Record<string, unknown>)[TOKEN_QUERY_PARAMETER];
 	return typeof token === 'string' && token !== '' ? token : undefined;

@@ -1,0 +1,273 @@
+/**
+ * What the trigger remembers between two webhook calls (version 2, Start On: Visitor Messages
+ * Only): each visitor message starts the workflow once, a human agent pauses the bot, a transcript
+ * ends the pause. Through the real webhook() behind n8n-core's WebhookContext, with workflow static
+ * data loaded and saved per call as n8n does it (webhookServer.ts) and a clock the test sets.
+ */
+import { Container } from '@n8n/di';
+import { Logger } from '@n8n/backend-common';
+import {
+	agentMessage,
+	automatedMessage,
+	BOT_LABEL,
+	CONVERSATION_ID,
+	conversationFragment,
+	conversationStarted,
+	conversationTranscript,
+	visitorMessage,
+} from '../fake-brevo/brevoEvents';
+import {
+	boundedStates,
+	FORGET_AFTER_MS,
+	MAX_CONVERSATIONS,
+	MAX_DELIVERED_PER_CONVERSATION,
+	mergeStates,
+	type ConversationStates,
+} from '../../nodes/BrevoConversationsTrigger/helpers/conversationMemory';
+import { TriggerWebhookServer } from './webhookServer';
+
+const TOKEN = 'Zq4uT9v1xW7yB2nM5kP8';
+const HANDOVER_LABEL = 'n8n-handover';
+const EVENTS = ['conversationStarted', 'conversationFragment', 'conversationTranscript'];
+const MINUTE = 60_000;
+/** The test's "now" (ms); messages are dated relative to it */
+const T0 = Date.UTC(2026, 11, 2, 12, 0, 0);
+
+const server = new TriggerWebhookServer();
+let now = T0;
+
+beforeAll(async () => {
+	await server.start();
+});
+afterAll(async () => server.stop());
+beforeEach(() => {
+	now = T0;
+	jest.spyOn(Date, 'now').mockImplementation(() => now);
+	configure();
+});
+afterEach(() => jest.restoreAllMocks());
+
+function configure(options: Record<string, unknown> = {}) {
+	server.configure(
+		{ events: EVENTS, options: { ignoreReceivedFrom: BOT_LABEL, handoverReceivedFrom: HANDOVER_LABEL, ...options } } as never,
+		{ token: TOKEN },
+	);
+}
+
+const post = async (body: unknown) => (await server.post(body, { token: TOKEN })).body as { message: string; pausedUntil?: string };
+const visitor = (id: string, text: string, minutesAgo = 0) => visitorMessage(id, text, now - minutesAgo * MINUTE);
+const human = (id: string, minutesAgo = 0) => agentMessage(id, 'Julia here, let me check', now - minutesAgo * MINUTE);
+const ownReply = (id: string) => agentMessage(id, 'Bot answer', now, { receivedFrom: BOT_LABEL });
+const handover = (id: string) => agentMessage(id, 'A colleague will take over', now, { receivedFrom: HANDOVER_LABEL });
+const stored = () => server.savedStaticData['node:Brevo Conversations Trigger'] as { conversations: ConversationStates };
+
+describe('each visitor message starts the workflow once', () => {
+	it('the first message in Conversation Started, then again in the first fragment: one start', async () => {
+		expect(await post(conversationStarted(visitor('v1', 'Hi')))).toMatchObject({ message: 'Workflow was started' });
+		expect(await post(conversationFragment([visitor('v1', 'Hi')]))).toMatchObject({
+			message: 'Every visitor message of the event already started the workflow',
+		});
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('a re-delivered fragment starts nothing, hours later too', async () => {
+		await post(conversationFragment([visitor('v1', 'Hi'), visitor('v2', 'Anyone?')]));
+		now += 8 * 60 * MINUTE; // Brevo's last retry
+		await post(conversationFragment([visitor('v1', 'Hi'), visitor('v2', 'Anyone?')]));
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('a fragment with old and new messages starts once, with only the new ones on the item', async () => {
+		await post(conversationFragment([visitor('v1', 'Do you ship to Portugal?', 2)]));
+		await post(conversationFragment([visitor('v1', 'Do you ship to Portugal?', 2), visitor('v2', 'And to Spain?', 1), visitor('v3', 'Thanks', 0)]));
+		expect(server.started).toHaveLength(2);
+		const [item] = server.lastItems();
+		expect(item.json).toMatchObject({ messageId: 'v3', messageText: 'Thanks', visitorText: 'And to Spain?\nThanks' });
+		expect((item.json.visitorMessages as Array<{ id: string }>).map((m) => m.id)).toEqual(['v2', 'v3']);
+	});
+
+	it('holds across an n8n restart: only the saved static data is left', async () => {
+		await post(conversationStarted(visitor('v1', 'Hi')));
+		server.restart();
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.started).toHaveLength(1);
+		await post(conversationFragment([visitor('v2', 'Hello?')]));
+		expect(server.started).toHaveLength(2);
+	});
+
+	it('the same message delivered twice at the same moment starts once (overlapping calls)', async () => {
+		const body = conversationFragment([visitor('v1', 'Hi')]);
+		await Promise.all([post(body), post(body), post(body)]);
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('50 conversations, each message delivered twice, 8 calls in flight: every message starts exactly once', async () => {
+		const deliveries = Array.from({ length: 50 }, (_, i) => ({ ...conversationFragment([visitor(`m${i}`, `Question ${i}`)]), conversationId: `conv${i}` }));
+		const queue = [...deliveries, ...deliveries];
+		await Promise.all(
+			Array.from({ length: 8 }, async () => {
+				for (let body = queue.shift(); body; body = queue.shift()) await post(body);
+			}),
+		);
+		const startedIds = server.started.map((run) => run[0][0].json.messageId);
+		expect(startedIds).toHaveLength(50);
+		expect(new Set(startedIds).size).toBe(50);
+		// The merge with this process's copy heals what n8n's whole-object saves dropped.
+		expect(Object.keys(stored().conversations)).toHaveLength(50);
+	});
+
+	it('a message without an ID cannot be recognised: it always starts', async () => {
+		const noId = { ...visitor('x', 'Hi'), id: undefined };
+		await post(conversationFragment([noId]));
+		await post(conversationFragment([noId]));
+		expect(server.started).toHaveLength(2);
+	});
+});
+
+describe('the bot steps back while a human agent answers', () => {
+	it('a human agent\'s message pauses the conversation: the visitor\'s next message starts nothing', async () => {
+		await post(conversationFragment([visitor('v1', 'Is my order late?', 3)]));
+		await post(conversationFragment([human('a1', 2)]));
+		const reply = await post(conversationFragment([visitor('v2', 'Thanks Julia', 1)]));
+		expect(reply).toMatchObject({ message: 'Paused: a human agent is answering this conversation', pausedUntil: new Date(T0 + 28 * MINUTE).toISOString() });
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('a fragment with a human agent\'s and a visitor\'s message starts nothing', async () => {
+		await post(conversationFragment([human('a1'), visitor('v1', 'OK')]));
+		expect(server.started).toHaveLength(0);
+	});
+
+	it('the workflow\'s own replies, automated messages and bots do not pause', async () => {
+		await post(conversationFragment([ownReply('r1'), automatedMessage('p1', 'Shipped', now)]));
+		await post(conversationFragment([visitor('v1', 'When will it arrive?')]));
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('a handover message of the workflow (its Handover Received From label) pauses like a human', async () => {
+		await post(conversationFragment([handover('h1')]));
+		await post(conversationFragment([visitor('v1', 'Hello?')]));
+		expect(server.started).toHaveLength(0);
+	});
+
+	it('the pause ends its length after the human\'s last message; messages written during it never start the bot', async () => {
+		await post(conversationFragment([human('a1')]));
+		now += 10 * MINUTE;
+		await post(conversationFragment([human('a2')])); // the pause now runs to T0 + 40 min
+		now = T0 + 39 * MINUTE;
+		await post(conversationFragment([visitor('v1', 'Still there?')]));
+		expect(server.started).toHaveLength(0);
+		now = T0 + 41 * MINUTE;
+		await post(conversationFragment([visitor('v1', 'Still there?'), visitor('v2', 'Hello bot')]));
+		expect(server.started).toHaveLength(1);
+		expect(server.lastItems()[0].json).toMatchObject({ visitorText: 'Hello bot' });
+	});
+
+	it('a late delivery of an old human message does not pause again', async () => {
+		await post(conversationFragment([human('a1', 45)]));
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('the transcript ends the pause and forgets the conversation', async () => {
+		await post(conversationFragment([human('a1')]));
+		expect(stored().conversations[CONVERSATION_ID].pausedUntil).toBe(T0 + 30 * MINUTE);
+		await post(conversationTranscript([human('a1')]));
+		expect(stored().conversations[CONVERSATION_ID]).toBeUndefined();
+		await post(conversationFragment([visitor('v9', 'One more question')]));
+		expect(server.started.map((run) => run[0][0].json.eventName)).toEqual(['conversationTranscript', 'conversationFragment']);
+	});
+
+	it('a transcript not selected in the trigger still ends the pause', async () => {
+		configure();
+		server.configure({ events: ['conversationFragment'], options: { ignoreReceivedFrom: BOT_LABEL } } as never, { token: TOKEN });
+		await post(conversationFragment([human('a1')]));
+		expect(await post(conversationTranscript([human('a1')]))).toMatchObject({ message: 'Event not selected in the trigger' });
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('Human Agent Pause 0 never pauses', async () => {
+		configure({ humanPauseMinutes: 0 });
+		await post(conversationFragment([human('a1')]));
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('Start On: Any New Message is unchanged: no pause, no memory', async () => {
+		configure({ startOn: 'anyMessage' });
+		await post(conversationFragment([human('a1')]));
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.started).toHaveLength(3);
+		expect(server.staticDataSaves).toBe(0);
+	});
+
+	it('says why in n8n\'s log, with the conversation and never the token', async () => {
+		const logger = Container.get(Logger);
+		const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+		const debug = jest.spyOn(logger, 'debug').mockImplementation(() => undefined);
+		await post(conversationFragment([human('a1')]));
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		await post(conversationFragment([ownReply('r1')]));
+		expect(info).toHaveBeenCalledWith(
+			'Brevo Conversations Trigger started nothing: Paused: a human agent is answering this conversation',
+			expect.objectContaining({ conversationId: CONVERSATION_ID, reason: 'pausedForHuman' }),
+		);
+		expect(debug).toHaveBeenCalledWith(
+			'Brevo Conversations Trigger started nothing: Only ignored messages (Received From)',
+			expect.objectContaining({ conversationId: CONVERSATION_ID, reason: 'onlyIgnored' }),
+		);
+		expect(JSON.stringify([...info.mock.calls, ...debug.mock.calls])).not.toContain(TOKEN);
+	});
+});
+
+describe('the state stays small', () => {
+	it('1,000 active conversations take about 150 bytes each (printed for the README)', async () => {
+		const states: ConversationStates = {};
+		for (let i = 0; i < 1000; i++) {
+			states[`MxhGJAEugdLtS${String(i).padStart(4, '0')}`] = {
+				delivered: ['dkmyYPxJyh5rKDhRT', 'eYBEm3gq3zc5ayE2g', 'kZMvWhf8npAu3H6qd'],
+				lastEventAt: T0,
+				pausedUntil: T0 + 30 * MINUTE,
+			};
+		}
+		const bytes = JSON.stringify({ conversations: boundedStates(states, T0) }).length;
+		process.stderr.write(`[static data] 1,000 conversations with 3 messages each: ${bytes} bytes\n`);
+		expect(bytes).toBeLessThan(200_000);
+	});
+
+	it('forgets a conversation 24 h after its last event, keeps at most MAX_CONVERSATIONS (oldest dropped)', () => {
+		const states: ConversationStates = {};
+		for (let i = 0; i < MAX_CONVERSATIONS + 5; i++) states[`c${i}`] = { delivered: [], lastEventAt: T0 + i };
+		states.old = { delivered: [], lastEventAt: T0 - FORGET_AFTER_MS };
+		const kept = boundedStates(states, T0 + MAX_CONVERSATIONS + 5);
+		expect(Object.keys(kept)).toHaveLength(MAX_CONVERSATIONS);
+		expect(kept.old).toBeUndefined();
+		expect(kept.c0).toBeUndefined();
+		expect(kept[`c${MAX_CONVERSATIONS + 4}`]).toBeDefined();
+	});
+
+	it('keeps the newest message IDs of a conversation only', async () => {
+		for (let i = 0; i < MAX_DELIVERED_PER_CONVERSATION + 3; i++) await post(conversationFragment([visitor(`v${i}`, 'x')]));
+		const { delivered } = stored().conversations[CONVERSATION_ID];
+		expect(delivered).toHaveLength(MAX_DELIVERED_PER_CONVERSATION);
+		expect(delivered[delivered.length - 1]).toBe(`v${MAX_DELIVERED_PER_CONVERSATION + 2}`);
+	});
+
+	it('a conversation quiet for 24 h is dropped from the static data at the next save', async () => {
+		await post({ ...conversationFragment([visitor('v1', 'Hi')]), conversationId: 'quiet' });
+		now += FORGET_AFTER_MS;
+		server.restart();
+		await post(conversationFragment([visitor('v2', 'Hi')]));
+		expect(Object.keys(stored().conversations)).toEqual([CONVERSATION_ID]);
+	});
+
+	it('merging two copies unites their messages and keeps the later pause', () => {
+		const merged = mergeStates(
+			{ c: { delivered: ['a', 'b'], lastEventAt: 1, pausedUntil: 5 } },
+			{ c: { delivered: ['b', 'c'], lastEventAt: 2 }, d: { delivered: ['x'], lastEventAt: 3 } },
+		);
+		expect(merged).toEqual({ c: { delivered: ['a', 'b', 'c'], lastEventAt: 2, pausedUntil: 5 }, d: { delivered: ['x'], lastEventAt: 3 } });
+	});
+});
