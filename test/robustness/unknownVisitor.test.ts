@@ -35,7 +35,7 @@ describe('Send to a visitor Brevo has never seen', () => {
 		expect(output).toEqual([]);
 		expect(error?.message).toBe(`${UNKNOWN_VISITOR} (Visitor not found) [item 0]`);
 		expect((error as { httpCode?: string }).httpCode).toBe('404');
-		expect(error?.description).toContain('Continue (using error output)');
+		expect(error?.description).toContain('set Settings → On Error to "Continue"');
 		expect(brevo.fake.requests).toHaveLength(1);
 	});
 

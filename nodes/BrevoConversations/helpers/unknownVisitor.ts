@@ -27,6 +27,6 @@ export function withUnknownVisitor(mapped: MappedBrevoError, statusCode: number,
 	return {
 		...mapped,
 		message: `${UNKNOWN_VISITOR} (${mapped.message})`,
-		description: `Brevo has no chat visitor with this Visitor ID, so nothing was sent: the customer never opened your website's chat while their page set this ID (the widget's visitorId setting), or the page and the workflow derive the ID differently. To reach them another way, set Settings → On Error to "Continue (using error output)" and send the error items whose error starts with "${UNKNOWN_VISITOR}" to an email step.${codeNote}`,
+		description: `Brevo has no chat visitor with this Visitor ID, so nothing was sent: the customer never opened your website's chat while their page set this ID (the widget's visitorId setting), or the page and the workflow derive the ID differently. To reach them another way, set Settings → On Error to "Continue" and send the items whose error starts with "${UNKNOWN_VISITOR}" to an email step.${codeNote}`,
 	};
 }
