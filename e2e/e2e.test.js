@@ -19,6 +19,7 @@ const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
 const { fakeBrevoN8nEnv, homeWithPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
 const { startN8n, stopN8n } = require('./liveN8n');
 const { NODE_TYPE, itemsWorkflow, readExample, runnableExample, singleNodeWorkflow } = require('./workflows');
+const { createHmac } = require('node:crypto');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
 const API_KEY = 'xkeysib-e2e-0123456789';
@@ -28,6 +29,9 @@ const PER_ITEM = 'e2ePerItemCred01'; // its API key is an expression: one n8n se
 const TENANT_KEYS = ['xkeysib-e2e-tenant-a', 'xkeysib-e2e-tenant-b'];
 const good = { credentialId: GOOD };
 const continueOnFail = { credentialId: GOOD, onError: 'continueRegularOutput' };
+/** The order example's Crypto credential (Hmac Secret) and the visitor ID it derives from a customer ID */
+const VISITOR_SECRET = 'e2e-visitor-id-secret-0123456789abcdef';
+const visitorIdOf = (customerId) => createHmac('sha256', VISITOR_SECRET).update(customerId).digest('hex');
 
 const fake = new FakeBrevo({ apiKey: [API_KEY, ...TENANT_KEYS] });
 const state = { batch: undefined, snapshots: '', runtime: undefined, n8nVersion: '' };
@@ -162,6 +166,7 @@ async function setUp() {
 		{ id: GOOD, name: 'Brevo (fake server)', type: 'brevoConversationsApi', data: { apiKey: API_KEY, partnerKey: '', baseUrl } },
 		{ id: BAD, name: 'Brevo (wrong key)', type: 'brevoConversationsApi', data: { apiKey: 'xkeysib-wrong', partnerKey: '', baseUrl } },
 		{ id: PER_ITEM, name: 'Brevo (key per item)', type: 'brevoConversationsApi', data: { apiKey: '={{ $json.apiKey }}', partnerKey: '', baseUrl } },
+		{ ...liveExample.nodes.find((n) => n.credentials?.crypto).credentials.crypto, type: 'crypto', data: { hmacSecret: VISITOR_SECRET } },
 	];
 	fs.writeFileSync(path.join(files, 'credentials.json'), JSON.stringify(credentials));
 	for (const [id, workflow] of Object.entries({ ...WORKFLOWS, [LIVE_ID]: liveExample })) {
@@ -334,14 +339,14 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 		});
 
 		describe('examples/', () => {
-			test('order status → automated message: the text is built from the webhook body', () => {
-				const items = outputOf('exOrderStatus001', 'Tell the customer');
+			test('order status → automated message: to the visitor ID derived from the customer ID, the text per status', () => {
+				const items = outputOf('exOrderStatus001', 'Tell the customer in the chat');
 				assertOneRequest('POST', '/v3/conversations/pushedMessages', {
-					visitorId: 'visitor-demo-1',
-					text: '📦 Good news! Your order #1042 has shipped.',
-				}, byVisitor('visitor-demo-1'));
+					visitorId: visitorIdOf('42'),
+					text: '📦 Good news: your order #1042 has shipped.',
+				}, byVisitor(visitorIdOf('42')));
 				assert.equal(items.length, 1);
-				assert.equal(items[0].json.text, '📦 Good news! Your order #1042 has shipped.');
+				assert.equal(items[0].json.text, '📦 Good news: your order #1042 has shipped.');
 			});
 
 			test('keep an agent online: pings as the bot, by email and name', () => {
@@ -398,7 +403,7 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 					const r = await fetch(`${baseUrl}/webhook/order-status`, {
 						method: 'POST',
 						headers: { 'content-type': 'application/json' },
-						body: JSON.stringify({ visitorId: 'visitor-live-1', orderId: '77', status: 'packed' }),
+						body: JSON.stringify({ customerId: '77', orderId: '77', status: 'processing', email: 'live@example.com' }),
 					});
 					return r.status === 404 ? undefined : r;
 				},
@@ -407,11 +412,11 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 			);
 			assert.equal(response.status, 200, await response.text());
 			const request = await waitFor(
-				() => fake.requests.find((r) => r.path === '/v3/conversations/pushedMessages' && r.body?.visitorId === 'visitor-live-1'),
+				() => fake.requests.find((r) => r.path === '/v3/conversations/pushedMessages' && r.body?.visitorId === visitorIdOf('77')),
 				20000,
 				'the automated message to reach the fake Brevo',
 			);
-			assert.deepEqual(request.body, { visitorId: 'visitor-live-1', text: 'Your order #77 is now: packed.' });
+			assert.deepEqual(request.body, { visitorId: visitorIdOf('77'), text: 'We are preparing your order #77.' });
 			assert.equal(request.headers['api-key'], API_KEY);
 		});
 	});

@@ -30,6 +30,8 @@ const PORT = Number(process.env.N8N_PORT || 5678);
 const CREDENTIAL_ID = 'brevoStartCred01'; // the examples name this credential
 const WEBHOOK_CREDENTIAL_ID = 'brevoWebhookCred01'; // and this one for their triggers
 const WEBHOOK_TOKEN_FILE = path.join(HOME, 'webhook-token');
+const VISITOR_SECRET_FILE = path.join(HOME, 'visitor-id-secret'); // the order examples' Crypto credential (Hmac Secret)
+const VISITOR_SECRET_CREDENTIAL_ID = 'visitorIdSecret1'; // the order examples name this one
 const OPENAI_CREDENTIAL_ID = 'openAiStartCred01'; // the AI agent example's model names this one
 const EXAMPLES = path.join(ROOT, 'examples');
 const IMPORTED_LIST = path.join(HOME, '.examples-imported');
@@ -171,12 +173,16 @@ async function main() {
 	// you gave Brevo or your curl commands keep working across restarts.
 	if (!fs.existsSync(WEBHOOK_TOKEN_FILE)) fs.writeFileSync(WEBHOOK_TOKEN_FILE, randomBytes(16).toString('hex') + '\n', { mode: 0o600 });
 	const webhook = { token: fs.readFileSync(WEBHOOK_TOKEN_FILE, 'utf8').trim() };
+	// Likewise the secret the order examples derive chat visitor IDs with (README "Reach a customer from an order").
+	if (!fs.existsSync(VISITOR_SECRET_FILE)) fs.writeFileSync(VISITOR_SECRET_FILE, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+	const visitorSecret = { hmacSecret: fs.readFileSync(VISITOR_SECRET_FILE, 'utf8').trim() };
 	fs.writeFileSync(
 		credentialsFile,
 		JSON.stringify([
 			{ id: CREDENTIAL_ID, name, type: 'brevoConversationsApi', data: credential },
 			{ id: WEBHOOK_CREDENTIAL_ID, name: 'Brevo Conversations webhook', type: 'brevoConversationsWebhookApi', data: webhook },
 			{ id: OPENAI_CREDENTIAL_ID, name: modelName, type: 'openAiApi', data: model },
+			{ id: VISITOR_SECRET_CREDENTIAL_ID, name: 'Chat visitor ID secret', type: 'crypto', data: visitorSecret },
 		]),
 		{ mode: 0o600 },
 	);

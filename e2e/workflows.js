@@ -101,6 +101,35 @@ function runnableExample(file) {
 	return { ...rest, nodes, connections };
 }
 
+/**
+ * The example with its trigger (a shop trigger or a Webhook) replaced by Manual Trigger → Set →
+ * Split Out named like the trigger, which outputs `payloads` as the trigger's items: the shop's
+ * webhook bodies (WooCommerce and Shopify triggers output the body as is) or Webhook node items.
+ */
+function exampleWithPayloads(file, id, payloads) {
+	const workflow = readExample(file);
+	const trigger = workflow.nodes.find((n) => /trigger$|\.webhook$/i.test(n.type) && !n.type.endsWith('manualTrigger'));
+	const start = manualTrigger('Start (e2e)');
+	const make = { ...setJson('Payloads (e2e)', { payloads }), position: [-200, 200] };
+	const split = {
+		id: nodeId(),
+		name: trigger.name,
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		position: trigger.position,
+		parameters: { fieldToSplitOut: 'payloads', options: {} },
+	};
+	const nodes = [start, make, split, ...workflow.nodes.filter((n) => n !== trigger)];
+	const connections = {
+		...workflow.connections,
+		[start.name]: { main: [[{ node: make.name, type: 'main', index: 0 }]] },
+		[make.name]: { main: [[{ node: split.name, type: 'main', index: 0 }]] },
+	};
+	const rest = { ...workflow };
+	delete rest.pinData;
+	return { ...rest, id, name: `${workflow.name} (e2e ${id})`, versionId: randomUUID(), nodes, connections };
+}
+
 const WEBHOOK_CREDENTIAL_TYPE = 'brevoConversationsWebhookApi';
 
 /**
@@ -122,4 +151,4 @@ function visitorReplyExample({ id, token, apiKey, baseUrl }) {
 	return { workflow, webhookPath: `${trigger.webhookId}/webhook`, credentials };
 }
 
-module.exports = { NODE_TYPE, EXAMPLES_DIR, singleNodeWorkflow, itemsWorkflow, readExample, runnableExample, visitorReplyExample };
+module.exports = { NODE_TYPE, EXAMPLES_DIR, singleNodeWorkflow, itemsWorkflow, readExample, runnableExample, exampleWithPayloads, visitorReplyExample };

@@ -13,6 +13,7 @@ export declare class FakeBrevo {
 		quota?: { limit: number; windowMs: number };
 		record?: boolean;
 		latencyMs?: number;
+		knownVisitorsOnly?: boolean;
 	});
 	latencyMs: number;
 	held: number;
@@ -28,6 +29,9 @@ export declare class FakeBrevo {
 		options?: { count?: number; headers?: Record<string, string> },
 	): void;
 	blockIp(blocked?: boolean): void;
+	knownVisitorsOnly: boolean;
+	seedVisitor(visitorId: string): void;
+	knowsVisitor(visitorId: string): boolean;
 	seedVisitorMessage(visitorId?: string, text?: string): string;
 	seedAgentMessage(
 		id: string,

@@ -74,6 +74,10 @@ class FakeBrevo {
 	 * @param {number} [options.latencyMs] hold every answer this long after the request was processed,
 	 *   as a slow network would: the message exists at once, the caller learns it only later (a
 	 *   queue-mode test kills an n8n worker while its sends wait here)
+	 * @param {boolean} [options.knownVisitorsOnly] a Send to a visitor ID the fake has never seen
+	 *   (seedVisitor, or any message of that visitor) answers 404 "Visitor not found", the answer
+	 *   Brevo documents for a visitor it does not know (PUT /conversations/visitorGroup); off by
+	 *   default, so tests that send to made-up visitors keep working
 	 */
 	constructor(options = {}) {
 		this.apiKey = options.apiKey ?? 'test-api-key';
@@ -81,6 +85,9 @@ class FakeBrevo {
 		this.quota = options.quota;
 		this.record = options.record ?? true;
 		this.latencyMs = options.latencyMs ?? 0;
+		this.knownVisitorsOnly = options.knownVisitorsOnly ?? false;
+		/** Visitor IDs that opened the chat widget (or were bound to it) without writing yet */
+		this.visitors = new Set();
 		/** Answers processed but still held back by `latencyMs` */
 		this.held = 0;
 		/** @type {Array<{method: string, path: string, headers: object, body: any, rawBody: string, at: number}>} */
@@ -117,6 +124,25 @@ class FakeBrevo {
 	/** Answer every request as Brevo does for a caller outside the account's Authorised IPs. */
 	blockIp(blocked = true) {
 		this.blockedIp = blocked;
+	}
+
+	/** A visitor Brevo knows, e.g. a logged-in customer whose page set the widget's visitorId. */
+	seedVisitor(visitorId) {
+		this.visitors.add(visitorId);
+	}
+
+	/** Whether Brevo has seen this visitor: bound to the widget, or part of a conversation. */
+	knowsVisitor(visitorId) {
+		if (this.visitors.has(visitorId)) return true;
+		for (const message of this.messages.values()) if (message.visitorId === visitorId) return true;
+		return false;
+	}
+
+	/** With `knownVisitorsOnly`, a Send to a visitor never seen is refused before anything is stored. */
+	requireKnownVisitor(visitorId) {
+		if (this.knownVisitorsOnly && !this.knowsVisitor(visitorId)) {
+			throw new ApiError(404, 'document_not_found', 'Visitor not found');
+		}
 	}
 
 	/** A visitor's message: it exists, but agents' message routes may not change it. */
@@ -334,6 +360,7 @@ class FakeBrevo {
 	createAgentMessage(body) {
 		requireStrings(body, ['visitorId', 'text']);
 		checkAgentIdentity(body);
+		this.requireKnownVisitor(body.visitorId);
 		return this.store({
 			type: 'agent',
 			text: body.text,
@@ -348,6 +375,7 @@ class FakeBrevo {
 	createPushed(body) {
 		requireStrings(body, ['visitorId', 'text']);
 		checkOptionalStrings(body, ['agentId', 'groupId']);
+		this.requireKnownVisitor(body.visitorId);
 		return this.store({
 			type: 'agent',
 			text: body.text,

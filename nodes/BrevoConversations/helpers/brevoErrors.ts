@@ -7,6 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { runsAsTool, withItemIndex } from './itemErrors';
+import { withUnknownVisitor } from './unknownVisitor';
 
 export interface BrevoFailure {
 	statusCode: number;
@@ -153,12 +154,11 @@ export async function throwOnBrevoError(
 		hasMessageId && ['get', 'update', 'delete'].includes(operation)
 			? String(this.getNodeParameter('messageId', '')).trim()
 			: undefined;
-	const mapped = mapBrevoError({
-		statusCode: response.statusCode,
-		headers: response.headers ?? {},
-		body: response.body,
-		messageId,
-	});
+	const mapped = withUnknownVisitor(
+		mapBrevoError({ statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body, messageId }),
+		response.statusCode,
+		operation === 'send',
+	);
 	const itemIndex = this.getItemIndex();
 	const error = new NodeApiError(
 		this.getNode(),
