@@ -39,6 +39,6 @@ export declare class FakeBrevo {
 	): Record<string, any>;
 	clearRequests(): void;
 	files: Map<string, { data: Buffer; mimeType: string }>;
-	seedFile(name: string, data: Buffer | string, mimeType: string, options?: { announceSize?: boolean; delayMs?: number }): string;
+	seedFile(name: string, data: Buffer | string, mimeType: string, options?: { announceSize?: boolean; delayMs?: number; status?: number; redirectTo?: string }): string;
 	missingFileUrl(name?: string): string;
 }

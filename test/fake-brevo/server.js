@@ -168,11 +168,12 @@ class FakeBrevo {
 	/**
 	 * A file a visitor sent, served at the returned URL without an API key (Brevo's file links are
 	 * plain links). `announceSize: false` sends it chunked, without Content-Length, as some servers do;
-	 * `delayMs` holds the answer back (a slow file server).
+	 * `delayMs` holds the answer back (a slow file server); `status` answers with another status and
+	 * no body (204, 304…), `redirectTo` with a 302 to that URL.
 	 */
-	seedFile(name, data, mimeType, { announceSize = true, delayMs = 0 } = {}) {
+	seedFile(name, data, mimeType, { announceSize = true, delayMs = 0, status = 200, redirectTo } = {}) {
 		const path = `/files/${brevoLikeId(10)}/${encodeURIComponent(name)}`;
-		this.files.set(path, { data: Buffer.from(data), mimeType, announceSize, delayMs });
+		this.files.set(path, { data: Buffer.from(data), mimeType, announceSize, delayMs, status, redirectTo });
 		return `${this.baseUrl.replace(/\/v3$/, '')}${path}`;
 	}
 
@@ -190,6 +191,16 @@ class FakeBrevo {
 		}
 		const answer = () => {
 			if (res.destroyed) return;
+			if (file.redirectTo) {
+				res.writeHead(302, { location: file.redirectTo });
+				res.end();
+				return;
+			}
+			if (file.status !== 200) {
+				res.writeHead(file.status);
+				res.end();
+				return;
+			}
 			const headers = { 'content-type': file.mimeType };
 			if (file.announceSize) headers['content-length'] = String(file.data.length);
 			res.writeHead(200, headers);

@@ -1,4 +1,5 @@
 /** The trigger's named functions, one by one. */
+import { internalHostProblem } from '../../nodes/BrevoConversationsTrigger/helpers/fileAddress';
 import { HookContext } from 'n8n-core';
 import { NodeOperationError, Workflow, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
@@ -294,4 +295,12 @@ describe('the node description and activation (through n8n-core\'s HookContext)'
 		await expect(run('short')).resolves.toEqual({ status: 'Error', message: 'The token has 5 characters; use at least 16' });
 		await expect(run(undefined)).resolves.toEqual({ status: 'Error', message: 'No token is set' });
 	});
+});
+
+describe('internalHostProblem (older n8n, without its SSRF egress filter): the address as written', () => {
+	it.each(['127.0.0.1', '10.0.0.5', '172.20.1.1', '192.168.1.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '[::1]', '::ffff:7f00:1', 'fd00::1', 'fe80::1', 'localhost', 'api.localhost', 'nas.local', 'metadata.google.internal', 'fileserver'])(
+		'refuses %s',
+		(host) => expect(internalHostProblem(host)).toBeDefined(),
+	);
+	it.each(['files.brevo.com', '93.184.216.34', '2606:4700::1111', '172.32.0.1'])('allows %s', (host) => expect(internalHostProblem(host)).toBeUndefined());
 });

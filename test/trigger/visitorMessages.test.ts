@@ -4,6 +4,7 @@
  * over all of it, and downloads the visitor's files (served by the fake Brevo on 127.0.0.1) into
  * binary data. Version 1 keeps its old behaviour for saved workflows.
  */
+import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData } from 'n8n-workflow';
 import {
 	agentMessage,
@@ -273,6 +274,91 @@ describe('Download Visitor Files', () => {
 		await server.post(body, { token: TOKEN });
 		const [item] = server.lastItems();
 		expect(item.json).toEqual({ ...body, downloadedFiles: [expect.objectContaining({ binaryProperty: 'attachment_0' })], skippedFiles: [] });
+	});
+});
+
+describe('Download Visitor Files: what is never stored, never fetched, never lost', () => {
+	const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(600, 7)]);
+	const fileRequests = () => files.requests.filter((r) => r.path.startsWith('/files/'));
+	const reasonsOf = (item: { json: Record<string, unknown> }) =>
+		Object.fromEntries((item.json.skippedFiles as Array<{ fileName: string; reason: string }>).map((f) => [f.fileName, f.reason]));
+	const post = async (attachments: Array<{ name: string; link: string; size?: number }>) => {
+		const reply = await server.post(conversationFragment([visitorFileMessage('v1', 1, attachments)]), { token: TOKEN });
+		expect(reply.status).toBe(200);
+		expect(server.started).toHaveLength(1);
+		return server.lastItems()[0];
+	};
+
+	beforeEach(() => {
+		configure({ downloadFiles: true, allowedFileHosts: FILE_HOST });
+		files.clearRequests();
+	});
+	afterEach(() => jest.restoreAllMocks());
+
+	it('stores only a 2xx answer with a body: 204, 304 and an empty 200 are skipped with their status', async () => {
+		const item = await post([
+			{ name: 'no-content.png', link: files.seedFile('no-content.png', '', 'image/png', { status: 204 }) },
+			{ name: 'not-modified.png', link: files.seedFile('not-modified.png', '', 'image/png', { status: 304 }) },
+			{ name: 'empty.png', link: files.seedFile('empty.png', '', 'image/png') },
+		]);
+		expect(item.binary ?? {}).toEqual({});
+		expect(reasonsOf(item)).toEqual({
+			'no-content.png': 'The file server answered HTTP 204',
+			'not-modified.png': 'The file server answered HTTP 304',
+			'empty.png': 'The file server sent an empty file',
+		});
+	});
+
+	it('follows a redirect on an allowed host, never one to another host (each hop is checked)', async () => {
+		const target = files.seedFile('target.png', PNG, 'image/png');
+		const sameHost = files.seedFile('moved.png', '', 'image/png', { redirectTo: target });
+		const otherHostTarget = files.seedFile('secret.png', PNG, 'image/png');
+		const otherHost = files.seedFile('leak.png', '', 'image/png', { redirectTo: otherHostTarget.replace('127.0.0.1', 'localhost') });
+		const item = await post([
+			{ name: 'moved.png', link: sameHost },
+			{ name: 'leak.png', link: otherHost },
+		]);
+		expect(item.json.downloadedFiles).toEqual([expect.objectContaining({ fileName: 'moved.png', fileSize: PNG.length })]);
+		expect(reasonsOf(item)['leak.png']).toMatch(/^The link was not followed: /);
+		expect(fileRequests().map((r) => decodeURIComponent(r.path.split('/').pop()!)).sort()).toEqual(['leak.png', 'moved.png', 'target.png']);
+	});
+
+	it('refuses internal addresses unless allowed, without a request: metadata, loopback, private, local names', async () => {
+		configure({ downloadFiles: true });
+		const item = await post([
+			{ name: 'metadata', link: 'http://169.254.169.254/latest/meta-data/iam' },
+			{ name: 'loopback', link: files.seedFile('loopback.png', PNG, 'image/png') },
+			{ name: 'private', link: 'http://10.1.2.3/file.png' },
+			{ name: 'ipv6', link: 'http://[::1]:9/file.png' },
+		]);
+		expect(item.binary ?? {}).toEqual({});
+		const reasons = reasonsOf(item);
+		expect(Object.keys(reasons).sort()).toEqual(['ipv6', 'loopback', 'metadata', 'private']);
+		for (const reason of Object.values(reasons)) expect(reason).toMatch(/^The link was not followed: /);
+		expect(fileRequests()).toHaveLength(0);
+	});
+
+	it('caps the files of an event: Max Files per Event, then Max Total Size; the rest are listed', async () => {
+		configure({ downloadFiles: true, allowedFileHosts: FILE_HOST, maxFiles: 2 });
+		let item = await post([1, 2, 3].map((n) => ({ name: `f${n}.png`, link: files.seedFile(`f${n}.png`, PNG, 'image/png') })));
+		expect((item.json.downloadedFiles as unknown[]).length).toBe(2);
+		expect(reasonsOf(item)).toEqual({ 'f3.png': 'Over the limit of 2 files per event' });
+		expect(fileRequests()).toHaveLength(2);
+
+		configure({ downloadFiles: true, allowedFileHosts: FILE_HOST, maxTotalSize: 0.1 });
+		const big = Buffer.alloc(60 * 1024, 3);
+		item = await post([1, 2].map((n) => ({ name: `b${n}.bin`, link: files.seedFile(`b${n}.bin`, big, 'application/octet-stream', { announceSize: false }) })));
+		expect((item.json.downloadedFiles as unknown[]).length).toBe(1);
+		expect(Object.values(reasonsOf(item))).toEqual(["The event's files are over the 0.1 MB limit for all files of an event"]);
+	});
+
+	it('a binary-data store that fails (disk full) costs the file, not the event', async () => {
+		const store = jest.spyOn(BinaryDataService.prototype, 'store').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+		const item = await post([{ name: 'photo.png', link: files.seedFile('photo.png', PNG, 'image/png') }]);
+		expect(store).toHaveBeenCalled();
+		expect(reasonsOf(item)).toEqual({ 'photo.png': 'The download failed: ENOSPC: no space left on device' });
+		expect(item.json.visitorText).toBeUndefined();
+		expect(item.json.messageId).toBe('v1');
 	});
 });
 
