@@ -53,6 +53,7 @@ const TRIGGER_SECRET = 'e2eLiveSecret0123456789abcdef';
 const WEBHOOK_CRED = 'brevoWebhookCred01'; // the credential the trigger examples name
 const TRIGGER_WF = 'exVisitorReplyLv1';
 const FRAGMENT_WF = 'exFragmentReplyL1';
+const MEMORY_WF = 'exBothEventsLv1'; // the fragment example listening to Conversation Started too
 
 const fakes = {
 	secret: new FakeBrevo({ apiKey: API_SENTINEL, partnerKey: PARTNER_SENTINEL }),
@@ -142,8 +143,17 @@ const triggerWorkflow = () => ({ ...readExample('visitor-reply.json'), id: TRIGG
 const fragmentWorkflow = () => {
 	const wf = readExample('conversation-auto-reply.json');
 	const trigger = wf.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
-	trigger.parameters.options = { ...trigger.parameters.options, downloadFiles: true };
+	// The fake file server is on 127.0.0.1, which the trigger refuses unless allowed.
+	trigger.parameters.options = { ...trigger.parameters.options, downloadFiles: true, allowedFileHosts: '127.0.0.1' };
 	return { ...wf, id: FRAGMENT_WF, versionId: randomUUID() };
+};
+/** The fragment example as a bot that also answers the opening message: both events, new webhook. */
+const memoryWorkflow = () => {
+	const wf = readExample('conversation-auto-reply.json');
+	const trigger = wf.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+	trigger.parameters.events = ['conversationStarted', 'conversationFragment'];
+	trigger.webhookId = '7d3e9a40-5b1c-4f2e-8a6d-0c9b8e7f6a51';
+	return { ...wf, id: MEMORY_WF, versionId: randomUUID() };
 };
 const webhookPath = (wf) => `/webhook/${wf.nodes.find((n) => n.webhookId).webhookId}/webhook`;
 
@@ -198,7 +208,7 @@ async function setUp() {
 			{ id: WEBHOOK_CRED, name: 'Brevo Conversations webhook', type: 'brevoConversationsWebhookApi', data: { token: TRIGGER_SECRET } },
 		]),
 	);
-	for (const [id, workflow] of Object.entries({ ...BATCH, [TRIGGER_WF]: triggerWorkflow(), [FRAGMENT_WF]: fragmentWorkflow() })) {
+	for (const [id, workflow] of Object.entries({ ...BATCH, [TRIGGER_WF]: triggerWorkflow(), [FRAGMENT_WF]: fragmentWorkflow(), [MEMORY_WF]: memoryWorkflow() })) {
 		fs.writeFileSync(path.join(input, 'workflows', `${id}.json`), JSON.stringify(workflow));
 	}
 	const logged = (result) => (state.logs += result.stdout + result.stderr);
@@ -218,7 +228,7 @@ async function setUp() {
 
 async function startN8n() {
 	const { runtime, env } = state;
-	for (const id of [TRIGGER_WF, FRAGMENT_WF]) state.logs += (await runN8nOk(runtime, env, ['publish:workflow', `--id=${id}`])).stdout;
+	for (const id of [TRIGGER_WF, FRAGMENT_WF, MEMORY_WF]) state.logs += (await runN8nOk(runtime, env, ['publish:workflow', `--id=${id}`])).stdout;
 	const { child, baseUrl } = await live.startN8n(runtime, env, (d) => (state.logs += d));
 	state.n8n = child;
 	state.baseUrl = baseUrl;
@@ -395,7 +405,7 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			assert.equal(fakes.reply.requests.length, 0);
 
 			const valid = await post(token, events.conversationStarted());
-			assert.equal(valid.status, 200, await valid.text());
+			assert.equal(valid.status, 200);
 			const executions = await finishedExecutions(TRIGGER_WF, 1);
 			const [execution] = executions;
 			assert.equal(executions.length, 1, 'exactly one execution');
@@ -414,8 +424,14 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 					messageId: 'dkmyYPxJyh5rKDhRT',
 					visitorMessages: [{ id: 'dkmyYPxJyh5rKDhRT', text: 'Hi, where is my order?', createdAt: 1665578322700 }],
 					visitorText: 'Hi, where is my order?',
+					language: 'en-GB',
+					channel: 'widget',
+					startPageUrl: 'https://shop.example.com/orders',
+					startPageTitle: 'My orders',
+					noAgentOnline: false,
 				},
 			]);
+			assert.deepEqual(await valid.json(), { message: 'Workflow was started', eventName: 'conversationStarted' });
 			const replyOut = runData['Reply to the visitor'][0].data.main[0].map((i) => i.json);
 			assert.equal(replyOut.length, 1);
 
@@ -506,6 +522,51 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			]);
 			assert.deepEqual(item.json.skippedFiles, []);
 			assert.equal(fakes.reply.requests.filter((r) => r.path.startsWith('/files/')).length, 1, 'the file was fetched once');
+		});
+
+		test('each visitor message starts once, a human agent pauses the bot, and both hold across an n8n restart', async () => {
+			const memoryUrl = `${state.baseUrl}${webhookPath(memoryWorkflow())}`;
+			const token = `?token=${TRIGGER_SECRET}`;
+			const inConversation = (conversationId, body) => ({ ...body, conversationId });
+			const send = async (conversationId, body) => {
+				const response = await post(token, inConversation(conversationId, body), undefined, memoryUrl);
+				assert.equal(response.status, 200, await response.text());
+				return (await response.json()).message;
+			};
+			const now = Date.now();
+			const first = events.visitorMessage('lvM1', 'Do you ship to Portugal?', now);
+			// Conversation Started, the same message in the first fragment, the fragment again, then a new message.
+			assert.equal(await send('lvConv1', events.conversationStarted(first)), 'Workflow was started');
+			assert.match(await send('lvConv1', events.conversationFragment([first])), /already started the workflow/);
+			assert.match(await send('lvConv1', events.conversationFragment([first])), /already started the workflow/);
+			assert.equal(await send('lvConv1', events.conversationFragment([first, events.visitorMessage('lvM2', 'And Spain?', now + 1)])), 'Workflow was started');
+			// A human agent answers: the visitor's next message starts nothing.
+			await send('lvConv2', events.conversationFragment([events.agentMessage('lvH1', 'Julia here', now)]));
+			assert.match(await send('lvConv2', events.conversationFragment([events.visitorMessage('lvM3', 'Thanks Julia', now + 1)])), /human agent/);
+			// The bot's own reply (its Received From label) pauses nothing.
+			await send('lvConv3', events.conversationFragment([events.agentMessage('lvR1', 'Bot reply', now, { receivedFrom: 'n8n-support-bot' })]));
+			assert.equal(await send('lvConv3', events.conversationFragment([events.visitorMessage('lvM4', 'One more thing', now + 1)])), 'Workflow was started');
+			const executions = await finishedExecutions(MEMORY_WF, 3);
+			const startedIds = executions.map((e) => e.data.resultData.runData['Brevo Conversations Trigger'][0].data.main[0][0].json.messageId).sort();
+			assert.deepEqual(startedIds, ['lvM1', 'lvM2', 'lvM4']);
+
+			// n8n restarted between two deliveries of one message: the saved static data remembers it.
+			assert.equal(await send('lvConv4', events.conversationFragment([events.visitorMessage('lvM5', 'Before the restart', now)])), 'Workflow was started');
+			await finishedExecutions(MEMORY_WF, 4);
+			await stopN8n();
+			await startN8n();
+			const again = await waitFor(
+				async () => {
+					const r = await post(token, inConversation('lvConv4', events.conversationFragment([events.visitorMessage('lvM5', 'Before the restart', now)])), undefined, memoryUrl);
+					return r.status === 404 ? undefined : r;
+				},
+				30000,
+				'the production webhook to be registered again',
+				200,
+			);
+			assert.match(await again.text(), /already started the workflow/);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			assert.equal((await executionsOf(MEMORY_WF)).length, 4, 'one execution per new visitor message, none for deliveries again');
 		});
 
 		test('`n8n export:workflow` of the examples contains no token', async () => {
