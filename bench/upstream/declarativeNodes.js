@@ -42,12 +42,12 @@ const isDeclarative = (type) =>
 	(type.description.requestDefaults !== undefined || hasRouting(type.description.properties));
 
 /** Each declarative node type (one per version) among `files`: { name, version, type, file } or { file, error }. */
-function loadDeclarative(nodesBase, files, workflow) {
+function loadDeclarative(nodesBase, files, workflow, load = require) {
 	const out = [];
 	for (const file of files) {
 		let exported;
 		try {
-			exported = require(path.join(nodesBase, file));
+			exported = load(path.join(nodesBase, file));
 		} catch (error) {
 			out.push({ file, error: `load: ${error.message.split('\n')[0]}` });
 			continue;
@@ -83,6 +83,8 @@ function innerValue(property) {
 			return 3;
 		case 'boolean':
 			return true;
+		case 'dateTime':
+			return '2024-01-02T03:04:05.000Z';
 		case 'options':
 			return optionValues(property)[0];
 		case 'multiOptions':
@@ -99,6 +101,8 @@ function topValue(property) {
 			return STRING;
 		case 'number':
 			return NUMBER;
+		case 'dateTime':
+			return '2024-01-02T03:04:05.000Z';
 		case 'resourceLocator':
 			return { __rl: true, mode: property.modes?.[0]?.name ?? 'id', value: STRING };
 		case 'collection': {

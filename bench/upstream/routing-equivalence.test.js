@@ -13,6 +13,7 @@
  */
 const fs = require('node:fs');
 const http = require('node:http');
+const { createRequire } = require('node:module');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -45,16 +46,25 @@ function captureServer() {
 	};
 }
 
+/**
+ * n8n's modules are loaded by Node's own require, not jest's module registry: jest's cannot load
+ * the ES modules some nodes' dependencies are (change-case, currency-codes, …), and one loader for
+ * all of n8n-core, n8n-workflow and n8n-nodes-base keeps a single n8n-workflow per runtime.
+ */
+const nodeRequire = createRequire(__filename);
+
 /** n8n-core, n8n-workflow and n8n-nodes-base of one runtime folder, with the HTTP client pointed at `capture`. */
 function world(dir, captureUrl, label) {
 	const modules = path.join(dir, 'node_modules');
-	const core = require(path.join(modules, 'n8n-core'));
-	const workflow = require(path.join(modules, 'n8n-workflow'));
-	const axios = require(require.resolve('axios', { paths: [path.join(modules, '@n8n', 'backend-network')] }));
+	const core = nodeRequire(path.join(modules, 'n8n-core'));
+	const workflow = nodeRequire(path.join(modules, 'n8n-workflow'));
+	const axios = nodeRequire(nodeRequire.resolve('axios', { paths: [path.join(modules, '@n8n', 'backend-network')] }));
 	const w = { label, core, workflow, nodesBase: path.join(modules, 'n8n-nodes-base'), run: '', evaluations: 0 };
 	axios.interceptors.request.use((config) => {
-		const url = axios.getUri(config);
-		return { ...config, baseURL: undefined, params: undefined, url: `${captureUrl}/capture`, headers: { ...config.headers, 'x-capture-url': url, 'x-capture-run': w.run } };
+		config.headers.set('x-capture-url', axios.getUri(config));
+		config.headers.set('x-capture-run', w.run);
+		Object.assign(config, { baseURL: undefined, params: undefined, url: `${captureUrl}/capture` });
+		return config;
 	});
 	const resolve = workflow.Expression.prototype.resolveSimpleParameterValue;
 	workflow.Expression.prototype.resolveSimpleParameterValue = function (value, ...rest) {
@@ -71,7 +81,7 @@ function credentialTypes(nodesBase) {
 	const types = {};
 	for (const file of pkg.n8n.credentials) {
 		try {
-			for (const Type of Object.values(require(path.join(nodesBase, file)))) {
+			for (const Type of Object.values(nodeRequire(path.join(nodesBase, file)))) {
 				if (typeof Type !== 'function') continue;
 				const instance = new Type();
 				if (instance.name) types[instance.name] = instance;
@@ -150,7 +160,13 @@ async function runOnce(w, entry, parameters, server) {
 	});
 	w.run = `${w.label}:${entry.name}@${entry.version}:${Math.random()}`;
 	const before = w.evaluations;
-	const result = await new core.WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(wf);
+	let result;
+	try {
+		result = await new core.WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(wf);
+	} catch (error) {
+		// e.g. WorkflowHasIssuesError: n8n refuses to start (a required parameter the generator left empty)
+		return { output: [], error: { message: `${error.name}: ${error.message}`, description: null }, requests: [], evaluations: w.evaluations - before };
+	}
 	const task = result.data.resultData.runData.Node?.[0];
 	const errorOf = (e) => (e ? { message: e.message, description: e.description ?? null } : null);
 	const sortKey = (r) => JSON.stringify([r.method, r.url, r.body, r.headers]);
@@ -163,29 +179,30 @@ async function runOnce(w, entry, parameters, server) {
 }
 
 /**
- * Every expression in a node description that mentions `$value`, with where it sits: inside a
- * `routing` object (where getRequestOptionsFromParameters sets `$value` to the routed parameter's
- * own value before evaluating) or elsewhere.
+ * Every expression in a node description that mentions `$value`, with where it sits: 'routing'
+ * (inside a `routing` object, where getRequestOptionsFromParameters sets `$value` to the routed
+ * parameter's own value before evaluating), 'editor' (a resource locator mode's `url`, the
+ * editor's "open" link, which RoutingNode never evaluates) or 'elsewhere'.
  */
 function valueReaders(properties) {
 	const found = [];
-	const walk = (value, where, inRouting) => {
+	const walk = (value, where, place) => {
 		if (typeof value === 'string') {
-			if (value.startsWith('=') && value.includes('$value')) found.push({ where, inRouting });
+			if (value.startsWith('=') && value.includes('$value')) found.push({ where, place: place ?? (/\.modes\[\d+\]\.url$/.test(where) ? 'editor' : 'elsewhere') });
 		} else if (Array.isArray(value)) {
-			value.forEach((v, i) => walk(v, `${where}[${i}]`, inRouting));
+			value.forEach((v, i) => walk(v, `${where}[${i}]`, place));
 		} else if (value && typeof value === 'object') {
-			for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`, inRouting || k === 'routing');
+			for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`, place ?? (k === 'routing' ? 'routing' : undefined));
 		}
 	};
-	walk(properties, 'properties', false);
+	walk(properties, 'properties', undefined);
 	return found;
 }
 
 jest.setTimeout(20 * 60 * 1000);
 
 const server = captureServer();
-const summary = { readers: { routing: 0, elsewhere: [] }, nodes: new Set(), types: 0, sets: 0, requests: 0, withRequests: 0, failedBoth: 0, evaluations: { unpatched: 0, patched: 0 }, skipped: [] };
+const summary = { outcomes: {}, readers: { routing: 0, editor: 0, elsewhere: [] }, nodes: new Set(), types: 0, sets: 0, requests: 0, withRequests: 0, failedBoth: 0, evaluations: { unpatched: 0, patched: 0 }, skipped: [] };
 let runtime;
 let patched;
 let checksums;
@@ -200,8 +217,8 @@ beforeAll(async () => {
 	worlds = { unpatched: world(runtimeDir(runtime), url, 'unpatched'), patched: world(patched.dir, url, 'patched') };
 	const files = candidateFiles(worlds.unpatched.nodesBase);
 	entries = {
-		unpatched: loadDeclarative(worlds.unpatched.nodesBase, files, worlds.unpatched.workflow),
-		patched: loadDeclarative(worlds.patched.nodesBase, files, worlds.patched.workflow),
+		unpatched: loadDeclarative(worlds.unpatched.nodesBase, files, worlds.unpatched.workflow, nodeRequire),
+		patched: loadDeclarative(worlds.patched.nodesBase, files, worlds.patched.workflow, nodeRequire),
 	};
 });
 
@@ -211,10 +228,11 @@ afterAll(async () => {
 	if (runtime) assertOriginalUnchanged(runtime, checksums);
 	fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
 	const lines = [
-		`declarative node types (name@version): ${summary.types} of ${summary.nodes.size} nodes; parameter sets (resource × operation): ${summary.sets}`,
+		`declarative nodes: ${summary.nodes.size}, node type versions: ${summary.types}; parameter sets (resource × operation): ${summary.sets}`,
 		`sets that sent requests: ${summary.withRequests}, requests compared: ${summary.requests}; sets that failed before any request, identically in both: ${summary.failedBoth}`,
 		`expression evaluations: unpatched ${summary.evaluations.unpatched}, patched ${summary.evaluations.patched}`,
-		`description expressions reading $value: ${summary.readers.routing} inside routing, ${summary.readers.elsewhere.length} elsewhere${summary.readers.elsewhere.length ? `: ${summary.readers.elsewhere.join('; ')}` : ''}`,
+		`outcomes of the sets without requests (same in both): ${Object.entries(summary.outcomes).map(([k, n]) => `${n}× ${k}`).join('; ') || 'none'}`,
+		`description expressions reading $value: ${summary.readers.routing} inside routing, ${summary.readers.editor} editor links (resource locator modes[].url), ${summary.readers.elsewhere.length} elsewhere${summary.readers.elsewhere.length ? `: ${summary.readers.elsewhere.join('; ')}` : ''}`,
 		`not loadable: ${summary.skipped.join('; ') || 'none'}`,
 	];
 	process.stdout.write(`\n[routing equivalence]\n${lines.join('\n')}\n`);
@@ -224,8 +242,8 @@ afterAll(async () => {
 test('no declarative node of n8n-nodes-base reads $value outside a routing object', () => {
 	for (const entry of entries.unpatched.filter((e) => !e.error)) {
 		for (const reader of valueReaders(entry.type.description.properties)) {
-			if (reader.inRouting) summary.readers.routing++;
-			else summary.readers.elsewhere.push(`${entry.name}@${entry.version} ${reader.where}`);
+			if (reader.place === 'elsewhere') summary.readers.elsewhere.push(`${entry.name}@${entry.version} ${reader.where}`);
+			else summary.readers[reader.place]++;
 		}
 	}
 	expect(summary.readers.routing).toBeGreaterThan(0);
@@ -249,7 +267,11 @@ test('every declarative node of n8n-nodes-base sends the same requests, outputs 
 			summary.sets++;
 			summary.requests += a.requests.length;
 			if (a.requests.length) summary.withRequests++;
-			else summary.failedBoth++;
+			else {
+				summary.failedBoth++;
+				const why = (a.error?.message ?? a.output.find((i) => i.error)?.error.message ?? 'no request, no error').split('\n')[0].slice(0, 90);
+				summary.outcomes[why] = (summary.outcomes[why] ?? 0) + 1;
+			}
 			summary.evaluations.unpatched += a.evaluations;
 			summary.evaluations.patched += b.evaluations;
 		}
