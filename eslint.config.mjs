@@ -32,6 +32,11 @@ export default [
 		rules: js.configs.recommended.rules,
 	},
 	{
+		// bench/upstream's equivalence test runs in jest (npm run bench:equivalence).
+		files: ['bench/**/*.test.js'],
+		languageOptions: { globals: { ...globals.node, ...globals.jest } },
+	},
+	{
 		files: ['package.json', 'credentials/**/*.ts', 'nodes/**/*.ts', 'nodes/**/*.json', 'credentials/**/*.json'],
 		// JSON as well: the package.json rules of both plugins walk a TSESTree ObjectExpression, which
 		// @typescript-eslint/parser produces for a .json file (the scanner registers it for **/*.json).

@@ -7,8 +7,12 @@
  *  - counts credential decryptions (n8n-core's Credentials#getData: a database read and an AES
  *    decryption each), to show how often a node reads its credential;
  *  - notes the monotonic clock and the wall clock at the same instant, so that a --cpu-prof
- *    profile (monotonic µs) can be cut to a node's run (wall-clock ms in n8n's run data).
- * On exit it writes $BENCH_PRELOAD_DIR/preload-<pid>.json. It changes nothing else.
+ *    profile (monotonic µs) can be cut to a node's run (wall-clock ms in n8n's run data);
+ *  - counts expression isolates: bridges built (isolated-vm `initialize`/`initializeSync`) and
+ *    acquisitions (`ExpressionEvaluator#acquire`, eager or a lazy scope), for bench/upstream.js.
+ * On exit it writes $BENCH_PRELOAD_DIR/preload-<pid>.json; with BENCH_PRELOAD_LIVE=1 it also
+ * rewrites live-<pid>.json every 200 ms, so a long-running `n8n start` can be read between runs.
+ * It changes nothing else.
  */
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -62,6 +66,18 @@ function patchCredentials(Credentials) {
 	};
 }
 
+const isolates = { built: 0, acquired: 0 };
+/** Counts calls of `method` on `proto` into isolates[key]. */
+function countCalls(proto, method, key) {
+	if (!proto || typeof proto[method] !== 'function' || patched.has(proto[method])) return;
+	const original = proto[method];
+	proto[method] = function (...args) {
+		isolates[key]++;
+		return original.apply(this, args);
+	};
+	patched.add(proto[method]);
+}
+
 const load = Module._load;
 Module._load = function (request, ...rest) {
 	const exported = load.call(this, request, ...rest);
@@ -69,12 +85,25 @@ Module._load = function (request, ...rest) {
 		patch(exported?.Expression);
 	}
 	if (request === 'n8n-core') patchCredentials(exported?.Credentials);
+	// @n8n/expression-runtime's own relative requires (n8n-workflow imports the package itself).
+	if (request === './bridge/isolated-vm-bridge') {
+		countCalls(exported?.IsolatedVmBridge?.prototype, 'initialize', 'built');
+		countCalls(exported?.IsolatedVmBridge?.prototype, 'initializeSync', 'built');
+	}
+	if (request === './evaluator/expression-evaluator') countCalls(exported?.ExpressionEvaluator?.prototype, 'acquire', 'acquired');
 	return exported;
 };
 
+const record = () => JSON.stringify({ pid: process.pid, argv: process.argv.slice(1, 3), clock, counts, decryptions, isolates });
 process.on('exit', () => {
 	const dir = process.env.BENCH_PRELOAD_DIR;
 	if (!dir) return;
-	const file = path.join(dir, `preload-${process.pid}.json`);
-	fs.writeFileSync(file, JSON.stringify({ pid: process.pid, argv: process.argv.slice(1, 3), clock, counts, decryptions }));
+	fs.writeFileSync(path.join(dir, `preload-${process.pid}.json`), record());
 });
+if (process.env.BENCH_PRELOAD_DIR && process.env.BENCH_PRELOAD_LIVE) {
+	const live = path.join(process.env.BENCH_PRELOAD_DIR, `live-${process.pid}.json`);
+	setInterval(() => {
+		fs.writeFileSync(`${live}.tmp`, record());
+		fs.renameSync(`${live}.tmp`, live);
+	}, 200).unref();
+}

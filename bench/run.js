@@ -25,6 +25,9 @@
  *                                                per second, one n8n vs queue mode, trigger vs Webhook node;
  *                                                on the first of --runtimes, else the default runtime (2.41.1)
  *   --trigger-events=100 --trigger-rounds=3 --trigger-concurrency=10 --trigger-profile   (see there)
+ *   --upstream                                   instead: the proposals to n8n of docs/upstream/ (bench/upstream.js):
+ *                                                A/B and trigger on the pinned runtime vs throw-away patched copies;
+ *                                                --n (default 1000), --pairs (default 4), --trigger-events, --trigger-rounds
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -39,8 +42,8 @@ const { summarise } = require('./cpuprofile');
 const { values: opts } = parseArgs({
 	options: {
 		runtimes: { type: 'string', default: process.env.BENCH_RUNTIMES },
-		n: { type: 'string', default: process.env.BENCH_N ?? '100,1000,10000' },
-		pairs: { type: 'string', default: process.env.BENCH_PAIRS ?? '5' },
+		n: { type: 'string', default: process.env.BENCH_N },
+		pairs: { type: 'string', default: process.env.BENCH_PAIRS },
 		'pairs-large': { type: 'string', default: process.env.BENCH_PAIRS_LARGE ?? '2' },
 		'diag-rounds': { type: 'string', default: process.env.BENCH_DIAG_ROUNDS ?? '3' },
 		'no-extras': { type: 'boolean', default: false },
@@ -52,11 +55,12 @@ const { values: opts } = parseArgs({
 		'trigger-rounds': { type: 'string', default: '3' },
 		'trigger-concurrency': { type: 'string', default: '10' },
 		'trigger-profile': { type: 'boolean', default: false },
+		upstream: { type: 'boolean', default: false },
 	},
 });
 const RUNTIMES = (opts.runtimes ?? `${DEFAULT_VERSION},2.8.4`).split(',');
-const SIZES = opts.n.split(',').map(Number);
-const PAIRS = Number(opts.pairs);
+const SIZES = (opts.n ?? (opts.upstream ? '1000' : '100,1000,10000')).split(',').map(Number);
+const PAIRS = Number(opts.pairs ?? (opts.upstream ? '4' : '5'));
 const PAIRS_LARGE = Number(opts['pairs-large']);
 const DIAG_ROUNDS = Number(opts['diag-rounds']);
 const EXTRAS = !opts['no-extras'];
@@ -173,8 +177,8 @@ async function pack() {
  * A fresh n8n home with the package and bench/naive's installed, the credentials and every workflow
  * imported. The second install keeps the first (npm saved it to the nodes folder's package.json).
  */
-async function setUp(version, packed, servers) {
-	const runtime = await ensureRuntime(version);
+async function setUp(version, packed, servers, runtime = undefined) {
+	runtime ??= await ensureRuntime(version);
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), `brevo-bench-${version}-`));
 	await installPackage(runtime, home, packed.tgz);
 	await installPackage(runtime, home, packed.naiveTgz);
@@ -465,7 +469,18 @@ const trigger = () =>
 		out: opts.out,
 	});
 
-(opts.trigger ? trigger() : main()).catch((error) => {
+const upstream = () =>
+	require('./upstream').benchUpstream({
+		sizes: SIZES,
+		pairs: PAIRS,
+		events: Number(opts['trigger-events']),
+		rounds: Number(opts['trigger-rounds']),
+		concurrency: Number(opts['trigger-concurrency']),
+		out: opts.out,
+		helpers: { pack, setUp, execute, countExpressions, median, fmt, API_KEY },
+	});
+
+(opts.trigger ? trigger() : opts.upstream ? upstream() : main()).catch((error) => {
 	console.error(`[bench] ${error.stack ?? error}`);
 	process.exit(1);
 });

@@ -131,7 +131,8 @@ async function startSingle(runtime, tgz, example, name = 'single', extraEnv = {}
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), `brevo-bench-trigger-${name}-`));
 	await installPackage(runtime, home, tgz);
 	const env = await fakeBrevoN8nEnv(runtime, home, { N8N_ENCRYPTION_KEY: 'bench-trigger-encryption-key-0123456789', N8N_LOG_LEVEL: 'warn', ...extraEnv });
-	delete env.NODE_OPTIONS;
+	delete env.NODE_OPTIONS; // the e2e's preloads stay out; a bench preload comes in extraEnv
+	if (extraEnv.NODE_OPTIONS) env.NODE_OPTIONS = extraEnv.NODE_OPTIONS;
 	await importWorkflows((args) => runN8nOk(runtime, env, args), example);
 	const start = (nodeArgs = []) => new N8nProcess(name, runtime, env, ['start'], path.join(home, 'n8n.log'), nodeArgs);
 	const base = `http://127.0.0.1:${env.N8N_PORT}`;
@@ -242,12 +243,15 @@ function renderSection(result, opts) {
 	return L.join('\n') + '\n';
 }
 
-/** Replaces the trigger section of RESULTS.md, or appends it (after the analysis, which the full bench keeps). */
-function writeSection(file, section) {
+/**
+ * Replaces a section of RESULTS.md (between `markers`, the trigger's by default), or appends it
+ * (after the analysis, which the full bench keeps).
+ */
+function writeSection(file, section, markers = SECTION) {
 	const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-	const start = text.indexOf(SECTION.start);
-	const end = text.indexOf(SECTION.end);
-	const next = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + SECTION.end.length + 1) : `${text.trimEnd()}\n\n${section}`;
+	const start = text.indexOf(markers.start);
+	const end = text.indexOf(markers.end);
+	const next = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + markers.end.length + 1) : `${text.trimEnd()}\n\n${section}`;
 	fs.writeFileSync(file, next);
 }
 
@@ -323,4 +327,4 @@ async function benchTrigger(opts) {
 	}
 }
 
-module.exports = { benchTrigger, startSingle, run, profileSingle, webhookNodeWorkflow };
+module.exports = { benchTrigger, startSingle, run, profileSingle, webhookNodeWorkflow, writeSection, TOKEN, API_KEY, LAZY };
