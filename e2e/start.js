@@ -182,7 +182,7 @@ function webhookLines(runtime, url) {
 	const production = !/^1\./.test(runtime.version);
 	const lines = [
 		production
-			? '  webhooks  play Brevo from this folder (each trigger example is published; an example you unpublished answers 404):'
+			? '  webhooks  play Brevo from this folder (trigger examples are published when first imported; one that is not answers 404):'
 			: `  webhooks  n8n ${runtime.version} cannot publish from its CLI: open the example, select Execute workflow, then from this folder:`,
 	];
 	for (const example of triggerExamples()) {
