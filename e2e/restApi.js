@@ -21,12 +21,20 @@ async function call(baseUrl, cookie, method, path, body) {
 	return { status: response.status, text, cookie: response.headers.get('set-cookie')?.split(';')[0] };
 }
 
-/** The owner's session on a fresh n8n home: owner setup (n8n 1.x and 2.x), or login when it exists. */
+/**
+ * The owner's session on a fresh n8n home: owner setup (n8n 1.x and 2.x), or login when it exists.
+ * n8n 2.8.4 reports ready before its REST routes answer (`Cannot POST /rest/login`): retried while 404.
+ */
 async function ownerSession(baseUrl) {
-	let result = await call(baseUrl, undefined, 'POST', '/rest/owner/setup', OWNER);
-	if (result.status !== 200) {
-		result = await call(baseUrl, undefined, 'POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-	}
+	let result;
+	const deadline = Date.now() + 60000;
+	do {
+		if (result) await new Promise((resolve) => setTimeout(resolve, 500));
+		result = await call(baseUrl, undefined, 'POST', '/rest/owner/setup', OWNER);
+		if (result.status !== 200) {
+			result = await call(baseUrl, undefined, 'POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		}
+	} while (result.status === 404 && Date.now() < deadline);
 	if (result.status !== 200 || !result.cookie) throw new Error(`could not log in to n8n (HTTP ${result.status}): ${result.text.slice(0, 500)}`);
 	const { cookie } = result;
 	const json = async (method, path, body) => {
