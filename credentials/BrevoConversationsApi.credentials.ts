@@ -8,6 +8,12 @@ import type {
 
 export const DEFAULT_BREVO_BASE_URL = 'https://api.brevo.com/v3';
 
+/** What the credential test says when Brevo answers GET /account with these statuses. */
+export const CREDENTIAL_TEST_MESSAGES = {
+	401: 'Brevo refused the API key. Copy a key from Brevo → Settings → SMTP & API → API Keys into API Key; leave Partner Key empty unless you are a Brevo partner. If your account only accepts known IP addresses, add this n8n server\'s IP under Brevo → Security → Authorised IPs.',
+	404: `Nothing answers at this Base URL. It must end with /v3: keep ${DEFAULT_BREVO_BASE_URL} (or the legacy https://api.sendinblue.com/v3).`,
+} as const;
+
 /** Trailing slashes would make `…/v3/` + `/conversations` a double slash, which Brevo answers 404. */
 export function normaliseBaseUrl(value: unknown): string {
 	const url = typeof value === 'string' ? value.trim() : '';
@@ -79,11 +85,22 @@ export class BrevoConversationsApi implements ICredentialType {
 		return { ...requestOptions, baseURL: normaliseBaseUrl(credentials.baseUrl), headers };
 	}
 
+	// n8n shows a matching rule's message instead of the bare HTTP status ("Unauthorized", "Not Found").
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ ($credentials.baseUrl || "' + DEFAULT_BREVO_BASE_URL + '").replace(/\\/+$/, "") }}',
 			url: '/account',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: CREDENTIAL_TEST_MESSAGES[401] },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 404, message: CREDENTIAL_TEST_MESSAGES[404] },
+			},
+		],
 	};
 }

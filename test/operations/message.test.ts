@@ -125,6 +125,30 @@ describe('Message → Get, Update, Delete', () => {
 		expect((gone.error as { httpCode?: string }).httpCode).toBe('404');
 	});
 
+	test("a visitor's message can be read: Get returns it as Brevo's \"Get a message\" does, type visitor", async () => {
+		const visitorMessageId = brevo.fake.seedVisitorMessage('visitor-get', 'Where is my parcel?');
+		const { output, error } = await runNode({
+			parameters: { resource: 'message', operation: 'get', messageId: visitorMessageId },
+			input: [{}],
+			credentials: brevo.credentials,
+		});
+		expect(error).toBeUndefined();
+		expect(output).toEqual([{ json: JSON.parse(JSON.stringify(brevo.fake.messages.get(visitorMessageId))), pairedItem: { item: 0 } }]);
+		expect(output[0].json).toMatchObject({ id: visitorMessageId, type: 'visitor', visitorId: 'visitor-get', text: 'Where is my parcel?' });
+		expect(brevo.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v3/conversations/messages/${visitorMessageId}`]);
+	});
+
+	test("a visitor's message cannot be deleted: Brevo's 400 message is shown and the message stays", async () => {
+		const visitorMessageId = brevo.fake.seedVisitorMessage();
+		const { error } = await runNode({
+			parameters: { resource: 'message', operation: 'delete', messageId: visitorMessageId },
+			input: [{}],
+			credentials: brevo.credentials,
+		});
+		expect(error?.message).toBe("Only agents' messages can be updated or deleted [item 0]");
+		expect(brevo.fake.messages.has(visitorMessageId)).toBe(true);
+	});
+
 	test("a visitor's message cannot be updated: Brevo's 400 message is shown", async () => {
 		const visitorMessageId = brevo.fake.seedVisitorMessage();
 		const { error } = await runNode({

@@ -47,11 +47,12 @@ describe("an API failure shows Brevo's own message and how to fix it", () => {
 		expect(error.description).toContain('Conversations is enabled');
 	});
 
-	test("404 names the message ID and says only agents' messages can be changed", async () => {
+	test("404 names the message ID, the resource to use it under, and that only agents' messages can be changed", async () => {
 		const error = await failingRun({ resource: 'message', operation: 'delete', messageId: 'no-such-id' });
 		expect(error.message).toBe('Message not found [item 0]');
 		expect(error.description).toContain('no message with ID "no-such-id"');
-		expect(error.description).toContain("only agents' messages");
+		expect(error.description).toContain("an automated message's ID under Automated Message");
+		expect(error.description).toContain("A visitor's message can be read, but only agents' messages can be changed or deleted");
 	});
 
 	test('429 with On Rate Limit = Fail: the reset time, once, no retry', async () => {

@@ -64,7 +64,7 @@ describe('as an AI tool', () => {
 	test('404 on a message ID the model chose: which ID, and which IDs work', async () => {
 		const update = { resource: 'message', operation: 'update', messageId: "={{ $fromAI('messageId', 'The message to edit', 'string') }}", text: "={{ $fromAI('text', 'The new text', 'string') }}" };
 		expect(await errorText(update, { messageId: 'noSuchMessage01', text: 'Edited' })).toBe(
-			'Brevo has no message with ID "noSuchMessage01" (Message not found). Use the "id" that Send returned for a message of this conversation: visitors\' messages and deleted messages cannot be read, changed or deleted.',
+			'Brevo has no message with ID "noSuchMessage01" (Message not found). Use the "id" that Send returned for a message of this conversation, under the same resource (an automated message\'s ID under Automated Message); a deleted message is gone.',
 		);
 	});
 

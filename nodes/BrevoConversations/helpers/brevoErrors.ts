@@ -104,8 +104,8 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 			forModel:
 				messageId === undefined
 					? `Brevo found nothing for this request (HTTP 404: ${said}). Check the IDs given to the tool; if they are right, the workflow's owner must check the Base URL of its Brevo credential.`
-					: `Brevo has no message with ID "${messageId}" (${said}). Use the "id" that Send returned for a message of this conversation: visitors' messages and deleted messages cannot be read, changed or deleted.`,
-			description: `Brevo found ${which}. Use the "id" returned by Send, and note that only agents' messages can be read, changed or deleted here; visitors' messages and already deleted ones cannot.${codeNote}`,
+					: `Brevo has no message with ID "${messageId}" (${said}). Use the "id" that Send returned for a message of this conversation, under the same resource (an automated message's ID under Automated Message); a deleted message is gone.`,
+			description: `Brevo found ${which}. Use the "id" returned by Send under the same resource (an automated message's ID under Automated Message); a deleted message is gone. A visitor's message can be read, but only agents' messages can be changed or deleted.${codeNote}`,
 		};
 	}
 	if (statusCode === 429) {
