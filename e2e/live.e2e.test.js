@@ -530,8 +530,9 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			const inConversation = (conversationId, body) => ({ ...body, conversationId });
 			const send = async (conversationId, body) => {
 				const response = await post(token, inConversation(conversationId, body), undefined, memoryUrl);
-				assert.equal(response.status, 200, await response.text());
-				return (await response.json()).message;
+				const text = await response.text();
+				assert.equal(response.status, 200, text);
+				return JSON.parse(text).message;
 			};
 			const now = Date.now();
 			const first = events.visitorMessage('lvM1', 'Do you ship to Portugal?', now);
