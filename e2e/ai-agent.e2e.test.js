@@ -283,6 +283,23 @@ describe(`AI agent (${RUNTIME}): examples/ai-agent-reply.json, active in \`n8n s
 		assert.equal(assertOneReply(other), TEXTS.en.ships);
 	});
 
+	test('a third message in the first conversation asks for a person → the model sees both earlier exchanges and hands over', async () => {
+		resetFakes();
+		await oneExecution(inConversation(shop, events.conversationFragment([said('Can I talk to a person, please?')])));
+		const [request] = chatRequests();
+		assert.deepEqual(historyOf(request), [
+			{ role: 'user', content: 'Do you ship to Portugal?' },
+			{ role: 'assistant', content: TEXTS.en.ships },
+			{ role: 'user', content: 'And how long does shipping take?' },
+			{ role: 'assistant', content: TEXTS.en.delayPortugal },
+		]);
+		assert.equal(sent().length, 1);
+		assert.equal(sent()[0].body.receivedFrom, HANDOVER_LABEL);
+		// The transcript the README shows: what the visitor wrote and read, as the model was asked.
+		const transcript = [...historyOf(request), request.body.messages.at(-1), { role: 'assistant', content: sent()[0].body.text }];
+		process.stderr.write(`[ai-e2e] ${RUNTIME} transcript of ${shop.id}:\n${transcript.map((m) => `  ${m.role === 'user' ? 'visitor' : 'bot    '}: ${m.content}`).join('\n')}\n`);
+	});
+
 	const refusals = [
 		[
 			400,
