@@ -1,16 +1,22 @@
 'use strict';
 /**
- * End-to-end, the AI agent loop (issue 12): examples/ai-agent-reply.json exactly as a user imports
- * it — Brevo Conversations Trigger → n8n's AI Agent with an OpenAI Chat Model → this package's node
- * as its reply tool — published in a real `n8n start` (2.41.1 by default; E2E_RUNTIME=2.8.4), with
- * the fake Brevo server and a fake OpenAI-compatible model (test/fake-openai) on 127.0.0.1:
+ * End-to-end, the AI chat bot (issues 12 and 18): examples/ai-agent-reply.json exactly as a user
+ * imports it — Brevo Conversations Trigger (Conversation Started + Fragment) → n8n's AI Agent with
+ * an OpenAI Chat Model, Simple Memory keyed by the Brevo conversation and this package's node as
+ * its "Hand over to human" tool → Handover? → Reply to visitor (this package's node) or Team note —
+ * published in a real `n8n start` (2.41.1 by default; E2E_RUNTIME=2.8.4), with the fake Brevo
+ * server and a fake OpenAI-compatible model playing a scripted shop assistant
+ * (test/fake-openai/shopAssistant.js) on 127.0.0.1. Conversations are posted as Brevo sends them:
+ * Conversation Started, then fragments that repeat messages already delivered.
  *
- *   - a visitor's messages on the production webhook → the model is asked with the visitor's text,
- *     calls the tool through the schema n8n built from $fromAI, and exactly one reply reaches Brevo,
- *     to that visitor, with the model's text and the example's Received From label;
- *   - that reply coming back from Brevo as the next webhook call starts nothing;
- *   - Brevo refusing the reply (400, then 404) → the model receives a readable error as the tool
- *     result, and nothing is sent a second time.
+ *   - memory: the model's request for a visitor's second message holds the first exchange, with the
+ *     exact text the visitor read; another conversation's request holds none of it;
+ *   - context: the visitor's language and start page reach the model's system message;
+ *   - handover: the model calls the tool → one message with the handover label, the team note; after
+ *     that message comes back from Brevo, the conversation's visitor messages start 0 executions
+ *     while another conversation is still answered;
+ *   - no loops: the bot's own reply coming back starts nothing; Brevo refusing the handover message
+ *     → the model reads a readable error as the tool result, and nothing is sent twice.
  *
  * Skipped on n8n 1.x: its CLI cannot activate an imported workflow (see live.e2e.test.js), and its
  * AI Agent stops at version 3 while the example uses 3.1.
@@ -22,7 +28,8 @@ const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const events = require('../test/fake-brevo/brevoEvents');
 const { FakeBrevo } = require('../test/fake-brevo/server');
-const { FakeOpenAi, DEFAULT_ARGUMENTS, DEFAULT_ANSWER } = require('../test/fake-openai/server');
+const { FakeOpenAi } = require('../test/fake-openai/server');
+const { shopAssistant, HANDOVER_TOOL, TEXTS } = require('../test/fake-openai/shopAssistant');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
 const { executionsOf, finishedExecutions, startN8n, stopN8n } = require('./liveN8n');
 const { fakeBrevoN8nEnv, homeWithPackage, runN8nOk, waitFor } = require('./n8n');
@@ -33,11 +40,11 @@ const WORKFLOW_ID = 'exAiAgentReplyE1';
 const TOKEN = 'e2eAiAgentToken0123456789';
 const BREVO_KEY = 'xkeysib-ai-agent-0123';
 const OPENAI_KEY = 'sk-e2e-fake-openai-0123';
-const LABEL = 'n8n-ai-agent'; // the Received From label of the example's reply tool
-const TOOL_NAME = 'Reply_to_visitor'; // n8n names the tool after the node "Reply to visitor"
+const LABEL = 'n8n-ai-agent'; // the Received From label of the bot's replies (the trigger ignores it)
+const HANDOVER_LABEL = 'n8n-handover'; // the handover tool's label (the trigger's Handover Received From)
 
 const brevo = new FakeBrevo({ apiKey: BREVO_KEY });
-const model = new FakeOpenAi({ apiKey: OPENAI_KEY });
+const model = new FakeOpenAi({ apiKey: OPENAI_KEY, script: shopAssistant });
 const state = { logs: '' };
 
 // n8n 1.x imports workflows without a workflow_history row, so its `update:workflow --active=true`
@@ -102,84 +109,195 @@ function resetFakes() {
 	model.toolResults = [];
 }
 
-/** POSTs a visitor's fragment and waits for the one execution it starts; returns that execution. */
-async function visitorWrites(messages) {
+/** A Brevo conversation of its own: its ID, its visitor's ID, language and inbox link. */
+function conversation(name, language = 'en-GB') {
+	return { id: `conv${name}${randomUUID().slice(0, 8)}`, visitorId: `visitor${name}${randomUUID().slice(0, 8)}`, language };
+}
+
+/** A webhook body of Brevo's shape, moved into the given conversation. */
+function inConversation(conv, body) {
+	body.conversationId = conv.id;
+	body.visitor = { ...body.visitor, id: conv.visitorId, browserLanguage: conv.language, threadLink: `https://conversations-app.brevo.com/conversations/${conv.id}` };
+	return body;
+}
+
+let messageSeq = 0;
+/** A visitor's message written now (the trigger's pause counts from real times). */
+const said = (text) => events.visitorMessage(`msg${++messageSeq}${randomUUID().slice(0, 6)}`, text, Date.now());
+/** A message the fake Brevo stored, as Brevo's next fragment carries it back. */
+const echoOf = (stored) => ({ ...stored, createdAt: Date.now() });
+
+/** POSTs one webhook body and waits for the executions it starts (`expected`); returns them. */
+async function deliver(body, expected) {
 	const already = (await executionsOf(state.runtime, state.dbFile, WORKFLOW_ID)).length;
-	const response = await post(events.conversationFragment(messages));
+	const response = await post(body);
 	assert.equal(response.status, 200, await response.text());
-	const executions = await finishedExecutions(state.runtime, state.dbFile, WORKFLOW_ID, already + 1);
-	assert.equal(executions.length, already + 1, 'exactly one new execution');
-	return executions[executions.length - 1];
+	if (expected === 0) {
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		assert.equal((await executionsOf(state.runtime, state.dbFile, WORKFLOW_ID)).length, already, '0 new executions');
+		return [];
+	}
+	const executions = await finishedExecutions(state.runtime, state.dbFile, WORKFLOW_ID, already + expected);
+	assert.equal(executions.length, already + expected, `exactly ${expected} new execution(s)`);
+	return executions.slice(already);
+}
+
+/** The one execution a body starts, after checking it succeeded. */
+async function oneExecution(body) {
+	const [execution] = await deliver(body, 1);
+	assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+	return execution;
 }
 
 const chatRequests = () => model.requests.filter((r) => r.path === '/v1/chat/completions');
-const replies = () => brevo.requests.filter((r) => r.method === 'POST' && r.path === '/v3/conversations/messages');
+const sent = () => brevo.requests.filter((r) => r.method === 'POST' && r.path === '/v3/conversations/messages');
+const ran = (execution, node) => (execution.data.resultData.runData[node] ?? []).flatMap((task) => task.data?.main?.flatMap((out) => out ?? []) ?? []);
+const systemOf = (request) => request.body.messages.find((m) => m.role === 'system').content;
+/** The conversation the model saw before the current message: memory's turns, system message left out. */
+const historyOf = (request) => request.body.messages.filter((m) => m.role !== 'system').slice(0, -1);
+const storedMessage = (text) => [...brevo.messages.values()].find((m) => m.text === text);
 
-/** The model's two calls of one agent run: the tool call, then the final answer after the tool's result. */
-function assertToolCalledOnce() {
-	assert.deepEqual(model.problems, [], 'the fake model could fill the tool schema n8n sent');
-	assert.equal(chatRequests().length, 2, 'the model was asked twice: tool call, then final answer');
-	assert.equal(model.toolResults.length, 1, 'one tool result reached the model');
-	return model.toolResults[0].content;
+/** The bot's one reply of an execution: to that visitor, with the label; returns its text. */
+function assertOneReply(conv) {
+	assert.deepEqual(model.problems, [], 'the fake model could answer every request');
+	assert.equal(sent().length, 1, 'exactly one message sent');
+	assert.equal(brevo.requests.length, 1, 'nothing else sent to Brevo');
+	const [reply] = sent();
+	assert.equal(reply.headers['api-key'], BREVO_KEY);
+	assert.equal(reply.body.visitorId, conv.visitorId);
+	assert.equal(reply.body.receivedFrom, LABEL);
+	assert.equal(reply.body.agentEmail, 'ai-assistant@example.com');
+	return reply.body.text;
 }
 
 describe(`AI agent (${RUNTIME}): examples/ai-agent-reply.json, active in \`n8n start\`, fake model`, { skip }, () => {
 	before(setUp, { timeout: 20 * 60 * 1000 });
 	after(tearDown);
 
-	test('visitor messages → the model gets the visitor text and the tool; exactly one reply reaches that visitor', async () => {
+	const shop = conversation('Shop');
+
+	test('Conversation Started → the model gets the visitor text, language and start page; one reply reaches that visitor', async () => {
 		resetFakes();
-		const execution = await visitorWrites([
-			events.visitorMessage('aiV1', 'Hi,', 100),
-			events.agentMessage('aiA1', 'Hello, how can I help?', 150),
-			events.visitorMessage('aiV2', 'where is my order 1042?', 200),
-		]);
-		assert.equal(execution.status, 'success');
+		const first = said('Do you ship to Portugal?');
+		state.first = first;
+		const execution = await oneExecution(inConversation(shop, events.conversationStarted(first)));
 
-		// What the model was given: the visitor's messages and this node as a tool with its $fromAI schema.
-		const [first] = chatRequests();
-		const userMessage = first.body.messages.find((m) => m.role === 'user');
-		assert.match(userMessage.content, /Cyan Fox wrote in the website chat:\n\nHi,\nwhere is my order 1042\?$/);
-		assert.equal(first.body.tools.length, 1);
-		const tool = first.body.tools[0].function;
-		assert.equal(tool.name, TOOL_NAME);
-		assert.equal(tool.description, 'Send a message to a chat visitor as an agent in Brevo Conversations');
-		assert.deepEqual(Object.keys(tool.parameters.properties), ['text']);
-		assert.deepEqual(tool.parameters.required, ['text']);
+		assert.equal(chatRequests().length, 1, 'one model call: the answer is its final output');
+		const [request] = chatRequests();
+		const system = systemOf(request);
+		assert.match(system, /- Name: Cyan Fox\n/);
+		assert.match(system, /- Language: en-GB\. Always answer in this language/);
+		assert.match(system, /- Started the chat on: My orders \(https:\/\/shop\.example\.com\/orders\)\n/);
+		assert.match(system, /- A human agent online now: yes\n/);
+		assert.deepEqual(request.body.messages.slice(1), [{ role: 'user', content: 'Do you ship to Portugal?' }], 'no history yet');
+		assert.deepEqual(request.body.tools.map((t) => t.function.name), [HANDOVER_TOOL]);
+		assert.deepEqual(Object.keys(request.body.tools[0].function.parameters.properties), ['text']);
 
-		// Exactly one reply, to the visitor of the webhook, with the model's text and the label.
-		assert.equal(replies().length, 1, 'exactly one reply sent');
-		assert.equal(brevo.requests.length, 1, 'nothing else sent to Brevo');
-		const [reply] = replies();
-		assert.equal(reply.headers['api-key'], BREVO_KEY);
-		assert.deepEqual(reply.body, {
-			visitorId: events.VISITOR_ID,
-			text: DEFAULT_ARGUMENTS.text,
-			agentEmail: 'ai-assistant@example.com',
-			agentName: 'AI Assistant',
-			receivedFrom: LABEL,
-		});
-
-		// The tool's result the model received is the message Brevo stored; then the agent finished.
-		const result = JSON.parse(assertToolCalledOnce());
-		const stored = [...brevo.messages.values()].find((m) => m.text === DEFAULT_ARGUMENTS.text);
-		assert.equal(result[0].id, stored.id);
-		const [agentItem] = execution.data.resultData.runData['AI Agent'][0].data.main[0];
-		assert.equal(agentItem.json.output, DEFAULT_ANSWER);
-		state.reply = stored;
+		assert.equal(assertOneReply(shop), TEXTS.en.ships);
+		assert.equal(ran(execution, 'Reply to visitor').length, 1);
+		assert.equal(ran(execution, 'Team note').length, 0);
+		state.reply = storedMessage(TEXTS.en.ships);
 	});
 
-	test("the agent's own reply, coming back from Brevo as a webhook call, starts nothing", async () => {
+	test("a fragment repeating the first message, the bot's reply and a new one → one execution; the model's request holds the first exchange as the visitor read it", async () => {
 		assert.ok(state.reply, 'the first case stored a reply');
 		resetFakes();
-		const already = (await executionsOf(state.runtime, state.dbFile, WORKFLOW_ID)).length;
+		await oneExecution(inConversation(shop, events.conversationFragment([state.first, echoOf(state.reply), said('And how long does shipping take?')])));
+
+		const [request] = chatRequests();
+		assert.equal(chatRequests().length, 1);
+		assert.deepEqual(historyOf(request), [
+			{ role: 'user', content: 'Do you ship to Portugal?' },
+			{ role: 'assistant', content: state.reply.text }, // the text Brevo stored and the visitor read
+		]);
+		assert.deepEqual(request.body.messages.at(-1), { role: 'user', content: 'And how long does shipping take?' });
+		assert.equal(assertOneReply(shop), TEXTS.en.delayPortugal);
+		state.shopTurns = request.body.messages.length;
+	});
+
+	test("another conversation's request holds none of the first one", async () => {
+		resetFakes();
+		const other = conversation('Other');
+		await oneExecution(inConversation(other, events.conversationFragment([said('And how long does shipping take?')])));
+		const [request] = chatRequests();
+		assert.deepEqual(historyOf(request), []);
+		assert.doesNotMatch(JSON.stringify(request.body.messages), /Portugal/);
+		assert.equal(assertOneReply(other), TEXTS.en.whereTo);
+	});
+
+	test("the visitor's language reaches the model; the bot answers in it", async () => {
+		resetFakes();
+		const pt = conversation('Pt', 'pt-PT');
+		await oneExecution(inConversation(pt, events.conversationStarted(said('Olá, enviam para Portugal?'))));
+		const [request] = chatRequests();
+		assert.match(systemOf(request), /- Language: pt-PT\. Always answer in this language/);
+		assert.equal(assertOneReply(pt), TEXTS.pt.ships);
+	});
+
+	test("the bot's own reply, coming back from Brevo as a webhook call, starts nothing", async () => {
+		resetFakes();
 		assert.equal(state.reply.receivedFrom, LABEL);
-		const echo = await post(events.conversationFragment([{ ...state.reply, createdAt: 300 }]));
-		assert.equal(echo.status, 200, await echo.text());
-		await new Promise((resolve) => setTimeout(resolve, 1500));
-		assert.equal((await executionsOf(state.runtime, state.dbFile, WORKFLOW_ID)).length, already, '0 new executions');
+		await deliver(inConversation(shop, events.conversationFragment([echoOf(state.reply)])), 0);
 		assert.equal(model.requests.length, 0, 'the model was not asked');
 		assert.equal(brevo.requests.length, 0, 'nothing sent to Brevo');
+	});
+
+	test('the visitor asks for a person → one handover message with its label and a team note; then that conversation starts nothing while another is answered', async () => {
+		resetFakes();
+		const human = conversation('Human');
+		const execution = await oneExecution(inConversation(human, events.conversationStarted(said('Can I talk to a person, please?'))));
+
+		assert.deepEqual(model.problems, []);
+		assert.equal(chatRequests().length, 2, 'the model called the tool, then finished');
+		assert.equal(sent().length, 1, 'one message: the handover, no reply after it');
+		assert.deepEqual(sent()[0].body, {
+			visitorId: human.visitorId,
+			text: TEXTS.en.handover,
+			agentEmail: 'ai-assistant@example.com',
+			agentName: 'AI Assistant',
+			receivedFrom: HANDOVER_LABEL,
+		});
+		assert.equal(ran(execution, 'Reply to visitor').length, 0);
+		const [note] = ran(execution, 'Team note');
+		assert.deepEqual(
+			{ ...note.json },
+			{
+				handover: true,
+				conversationUrl: `https://conversations-app.brevo.com/conversations/${human.id}`,
+				visitorName: 'Cyan Fox',
+				visitorText: 'Can I talk to a person, please?',
+				handoverMessage: TEXTS.en.handover,
+				handoverSent: true,
+			},
+		);
+
+		// Brevo calls the webhook with the handover message: the trigger pauses the conversation.
+		resetFakes();
+		await deliver(inConversation(human, events.conversationFragment([echoOf(storedMessage(TEXTS.en.handover))])), 0);
+		await deliver(inConversation(human, events.conversationFragment([said('Hello? Is anybody there?')])), 0);
+		assert.equal(model.requests.length, 0, 'the model was not asked in the paused conversation');
+		assert.equal(brevo.requests.length, 0);
+
+		const other = conversation('StillAnswered');
+		await oneExecution(inConversation(other, events.conversationFragment([said('Do you ship to Portugal?')])));
+		assert.equal(assertOneReply(other), TEXTS.en.ships);
+	});
+
+	test('a third message in the first conversation asks for a person → the model sees both earlier exchanges and hands over', async () => {
+		resetFakes();
+		await oneExecution(inConversation(shop, events.conversationFragment([said('Can I talk to a person, please?')])));
+		const [request] = chatRequests();
+		assert.deepEqual(historyOf(request), [
+			{ role: 'user', content: 'Do you ship to Portugal?' },
+			{ role: 'assistant', content: TEXTS.en.ships },
+			{ role: 'user', content: 'And how long does shipping take?' },
+			{ role: 'assistant', content: TEXTS.en.delayPortugal },
+		]);
+		assert.equal(sent().length, 1);
+		assert.equal(sent()[0].body.receivedFrom, HANDOVER_LABEL);
+		// The transcript the README shows: what the visitor wrote and read, as the model was asked.
+		const transcript = [...historyOf(request), request.body.messages.at(-1), { role: 'assistant', content: sent()[0].body.text }];
+		process.stderr.write(`[ai-e2e] ${RUNTIME} transcript of ${shop.id}:\n${transcript.map((m) => `  ${m.role === 'user' ? 'visitor' : 'bot    '}: ${m.content}`).join('\n')}\n`);
 	});
 
 	const refusals = [
@@ -195,17 +313,21 @@ describe(`AI agent (${RUNTIME}): examples/ai-agent-reply.json, active in \`n8n s
 		],
 	];
 	for (const [status, body, expected] of refusals) {
-		test(`Brevo refuses the reply (${status}) → the model reads what went wrong as the tool result; nothing is sent twice`, async () => {
+		test(`Brevo refuses the handover message (${status}) → the model reads what went wrong as the tool result; nothing is sent twice`, async () => {
 			resetFakes();
 			brevo.failNext(status, body);
-			const execution = await visitorWrites([events.visitorMessage(`aiF${status}`, 'Are you there?', 400 + status)]);
+			const conv = conversation(`Refused${status}`);
+			const execution = await oneExecution(inConversation(conv, events.conversationFragment([said('I want a human')])));
 			// n8n's agent carries on after a failed tool call: the execution still counts as a success.
-			assert.equal(execution.status, 'success');
-			assert.deepEqual(JSON.parse(assertToolCalledOnce()), [{ error: expected }]);
-			assert.equal(replies().length, 1, 'one attempt, refused, and no second message');
+			assert.deepEqual(model.problems, []);
+			assert.equal(chatRequests().length, 2, 'tool call, then the final answer');
+			assert.equal(model.toolResults.length, 1);
+			assert.deepEqual(JSON.parse(model.toolResults[0].content), [{ error: expected }]);
+			assert.equal(sent().length, 1, 'one attempt, refused, and no second message');
 			assert.equal(brevo.requests.length, 1);
-			const [agentItem] = execution.data.resultData.runData['AI Agent'][0].data.main[0];
-			assert.equal(agentItem.json.output, DEFAULT_ANSWER);
+			assert.equal(ran(execution, 'Reply to visitor').length, 0);
+			const [note] = ran(execution, 'Team note');
+			assert.equal(note.json.handoverSent, false, 'the team note says the visitor did not get the handover message');
 		});
 	}
 });

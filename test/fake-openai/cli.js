@@ -7,16 +7,12 @@
  *   node test/fake-openai/cli.js [--port 0] [--api-key sandbox-openai-key] [--quiet]
  *
  * Prints its Base URL as the first stdout line (`http://127.0.0.1:<port>/v1`; give it to an
- * "OpenAI" credential with the API key), then one line per request unless --quiet. It answers every
- * visitor with a fixed text through the agent's one tool, whose $fromAI key must be `text`.
+ * "OpenAI" credential with the API key), then one line per request unless --quiet. It plays the
+ * scripted shop assistant of shopAssistant.js (shipping to Portugal, handover on "a person").
  * Listens on 127.0.0.1 only; stops on Ctrl-C / SIGTERM.
  */
 const { FakeOpenAi } = require('./server');
+const { shopAssistant } = require('./shopAssistant');
 const { runSandbox } = require('../localServer');
 
-const text = 'Thanks for your message! (This answer comes from the local fake model of npm start, not from OpenAI.)';
-runSandbox(
-	'fake OpenAI',
-	(apiKey) => new FakeOpenAi({ apiKey, toolArguments: { text }, finalAnswer: 'I replied to the visitor (fake model).' }),
-	{ apiKey: 'sandbox-openai-key' },
-);
+runSandbox('fake OpenAI', (apiKey) => new FakeOpenAi({ apiKey, script: shopAssistant }), { apiKey: 'sandbox-openai-key' });

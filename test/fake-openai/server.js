@@ -8,6 +8,10 @@
  *      the JSON schema n8n sent in `tools` (so a renamed or retyped $fromAI field fails loudly);
  *   2. given the tool's result, it answers with a final text and never calls the tool again.
  *
+ * A `script` replaces that habit with a scripted model (see shopAssistant.js): given each request's
+ * body it says what to answer — a text, or a call of a named tool whose arguments are still checked
+ * against the schema n8n sent.
+ *
  * Every request is recorded (`requests`), and `toolResults` holds the tool results the "model"
  * received, so a test can assert on the exact text an agent sees when the tool fails.
  * Plain JavaScript so that it runs under any Node without a build step.
@@ -27,12 +31,15 @@ class FakeOpenAi {
 	 * @param {Record<string, unknown>} [options.toolArguments] values for the tool's schema properties
 	 * @param {string} [options.toolName] the tool to call (default: the only one offered)
 	 * @param {string} [options.finalAnswer] the text of the final answer after the tool result
+	 * @param {(body: any) => ({text: string} | {tool: string, arguments: Record<string, unknown>})} [options.script]
+	 *   answers each request instead of the one-tool habit
 	 */
 	constructor(options = {}) {
 		this.apiKey = options.apiKey ?? 'sk-fake-openai';
 		this.toolArguments = options.toolArguments ?? DEFAULT_ARGUMENTS;
 		this.toolName = options.toolName;
 		this.finalAnswer = options.finalAnswer ?? DEFAULT_ANSWER;
+		this.script = options.script;
 		/** @type {Array<{method: string, path: string, headers: object, body: any, at: number}>} */
 		this.requests = [];
 		/** @type {Array<{toolCallId: string, content: string}>} */
@@ -107,6 +114,7 @@ class FakeOpenAi {
 			}
 		}
 		const id = `chatcmpl-fake${++this.calls}`;
+		if (this.script) return this.scripted(id, body);
 		if (results.length > 0) return completion(id, body.model, { role: 'assistant', content: this.finalAnswer }, 'stop');
 
 		const tool = this.pickTool(body.tools);
@@ -118,15 +126,28 @@ class FakeOpenAi {
 		return completion(id, body.model, { role: 'assistant', content: null, tool_calls: [call] }, 'tool_calls');
 	}
 
-	pickTool(tools) {
+	/** The script's answer as a completion: a text, or a tool call filled and checked like the habit's. */
+	scripted(id, body) {
+		const answer = this.script(body);
+		if (typeof answer?.text === 'string') return completion(id, body.model, { role: 'assistant', content: answer.text }, 'stop');
+		const tool = this.pickTool(body.tools, answer.tool);
+		const call = {
+			id: `call_fake${this.calls}`,
+			type: 'function',
+			function: { name: tool.function.name, arguments: JSON.stringify(this.fill(tool.function, answer.arguments)) },
+		};
+		return completion(id, body.model, { role: 'assistant', content: null, tool_calls: [call] }, 'tool_calls');
+	}
+
+	pickTool(tools, toolName = this.toolName) {
 		const functions = (Array.isArray(tools) ? tools : []).filter((t) => t?.type === 'function' && t.function?.name);
 		if (functions.length === 0) throw new Error('The request offered no tools to call');
-		if (this.toolName === undefined) {
+		if (toolName === undefined) {
 			if (functions.length > 1) throw new Error(`Several tools offered (${functions.map((t) => t.function.name).join(', ')}); name one`);
 			return functions[0];
 		}
-		const tool = functions.find((t) => t.function.name === this.toolName);
-		if (!tool) throw new Error(`No tool named ${this.toolName} among ${functions.map((t) => t.function.name).join(', ')}`);
+		const tool = functions.find((t) => t.function.name === toolName);
+		if (!tool) throw new Error(`No tool named ${toolName} among ${functions.map((t) => t.function.name).join(', ')}`);
 		return tool;
 	}
 
@@ -135,20 +156,20 @@ class FakeOpenAi {
 	 * the schema says. A property the fake has no value for, a value of the wrong type or a missing
 	 * schema are refused (HTTP 400, recorded in `problems`).
 	 */
-	fill(fn) {
+	fill(fn, values = this.toolArguments) {
 		const schema = fn.parameters;
 		const properties = schema?.type === 'object' ? schema.properties ?? {} : undefined;
 		if (!properties) throw new Error(`Tool ${fn.name} has no object schema`);
 		const args = {};
 		for (const [name, property] of Object.entries(properties)) {
-			if (!(name in this.toolArguments)) throw new Error(`Tool ${fn.name} asks for "${name}", which this fake has no value for`);
-			const value = this.toolArguments[name];
+			if (!(name in values)) throw new Error(`Tool ${fn.name} asks for "${name}", which this fake has no value for`);
+			const value = values[name];
 			if (property.type && !hasType(value, property.type)) {
 				throw new Error(`Tool ${fn.name}: "${name}" is of type ${property.type}, the fake's value is ${typeOf(value)}`);
 			}
 			args[name] = value;
 		}
-		for (const name of Object.keys(this.toolArguments)) {
+		for (const name of Object.keys(values)) {
 			if (!(name in properties)) throw new Error(`Tool ${fn.name} has no parameter "${name}" (its schema: ${Object.keys(properties).join(', ') || 'none'})`);
 		}
 		return args;
@@ -187,4 +208,4 @@ function openAiError(message, type, code = null) {
 	return { error: { message, type, param: null, code } };
 }
 
-module.exports = { FakeOpenAi, DEFAULT_ARGUMENTS, DEFAULT_ANSWER };
+module.exports = { FakeOpenAi, DEFAULT_ARGUMENTS, DEFAULT_ANSWER, contentText };

@@ -9,7 +9,7 @@ import { runTool } from '../harness/runTool';
 
 const brevo = useFakeBrevo();
 
-/** Message → Send as in examples/ai-agent-reply.json: the model fills in the text only. */
+/** Message → Send as the Hand over to human tool of examples/ai-agent-reply.json: the model fills in the text only. */
 const reply = {
 	resource: 'message',
 	operation: 'send',
