@@ -32,7 +32,7 @@ export interface MappedBrevoError {
 
 const CREDENTIAL_NAME = 'Brevo Conversations API';
 /** What an agent can do about a problem only the workflow's owner can fix */
-const OWNER_MUST_FIX = 'calling the tool again will not help';
+export const OWNER_MUST_FIX = 'calling the tool again will not help';
 
 function header(headers: IDataObject, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
