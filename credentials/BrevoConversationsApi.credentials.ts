@@ -81,7 +81,9 @@ export class BrevoConversationsApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ ($credentials.baseUrl || "' + DEFAULT_BREVO_BASE_URL + '").replace(/\\/+$/, "") }}',
+			// The same address authenticate() sends to (normaliseBaseUrl), written as an n8n expression.
+			baseURL:
+				'={{ (String($credentials.baseUrl ?? "").trim() || "' + DEFAULT_BREVO_BASE_URL + '").replace(/\\/+$/, "") }}',
 			url: '/account',
 			method: 'GET',
 		},
