@@ -88,7 +88,9 @@ export class BrevoConversationsApi implements ICredentialType {
 	// n8n shows a matching rule's message instead of the bare HTTP status ("Unauthorized", "Not Found").
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ ($credentials.baseUrl || "' + DEFAULT_BREVO_BASE_URL + '").replace(/\\/+$/, "") }}',
+			// The same address authenticate() sends to (normaliseBaseUrl), written as an n8n expression.
+			baseURL:
+				'={{ (String($credentials.baseUrl ?? "").trim() || "' + DEFAULT_BREVO_BASE_URL + '").replace(/\\/+$/, "") }}',
 			url: '/account',
 			method: 'GET',
 		},

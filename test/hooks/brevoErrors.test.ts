@@ -90,7 +90,7 @@ describe('throwOnBrevoError (postReceive)', () => {
 	});
 
 	test('names the message ID of get/update/delete in a 404', async () => {
-		const ctx = fakeItemContext({ operation: 'delete', messageId: ' m-9 ' });
+		const ctx = fakeItemContext({ resource: 'message', operation: 'delete', messageId: ' m-9 ' });
 		const error = (await throwOnBrevoError.call(ctx, [], { statusCode: 404, headers: {}, body: { message: 'Message not found' } }).catch((e: unknown) => e)) as NodeApiError;
 		expect(error.description).toContain('no message with ID "m-9"');
 	});

@@ -1,4 +1,6 @@
+import { Workflow, type INode } from 'n8n-workflow';
 import { BrevoConversationsApi, DEFAULT_BREVO_BASE_URL, normaliseBaseUrl } from '../../credentials/BrevoConversationsApi.credentials';
+import { ManualTrigger, registryOf } from '../harness/runNode';
 
 const credential = new BrevoConversationsApi();
 
@@ -20,16 +22,32 @@ describe('BrevoConversationsApi.authenticate', () => {
 	});
 });
 
-test.each([
+const baseUrls: Array<[unknown, string]> = [
 	[undefined, 'https://api.brevo.com/v3'],
 	['', 'https://api.brevo.com/v3'],
+	['   ', 'https://api.brevo.com/v3'],
 	['https://api.brevo.com/v3///', 'https://api.brevo.com/v3'],
 	[' http://127.0.0.1:4010/v3/ ', 'http://127.0.0.1:4010/v3'],
-])('normaliseBaseUrl(%p) = %p', (raw, expected) => {
+];
+
+test.each(baseUrls)('normaliseBaseUrl(%p) = %p', (raw, expected) => {
 	expect(normaliseBaseUrl(raw)).toBe(expected);
 });
 
-test('credential test request is GET /account, with a trailing slash removed', () => {
+/** The credential test's Base URL as n8n evaluates it: its expression engine, with `$credentials` set. */
+function evaluatedTestBaseUrl(baseUrl: unknown): unknown {
+	const node: INode = { id: 'c', name: 'Credential test', type: 'test.trigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: registryOf({ 'test.trigger': new ManualTrigger() }) });
+	return workflow.expression.getParameterValue(credential.test.request.baseURL as string, null, 0, 0, node.name, [], 'manual', {
+		$credentials: { baseUrl },
+	} as never);
+}
+
+test.each(baseUrls)('credential test request for Base URL %p goes to %p, as the node\'s requests do', (raw, expected) => {
+	expect(evaluatedTestBaseUrl(raw)).toBe(expected);
+});
+
+test('credential test request is GET /account; the fields are API Key (secret, required), Partner Key (secret), Base URL', () => {
 	expect(credential.test.request).toMatchObject({ url: '/account', method: 'GET' });
 	expect(credential.properties.map((p) => [p.name, p.typeOptions?.password ?? false, p.required ?? false])).toEqual([
 		['apiKey', true, true],

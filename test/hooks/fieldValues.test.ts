@@ -1,4 +1,4 @@
-import { InvalidFieldError, toEmailValue, toPathSegment, toTextValue } from '../../nodes/BrevoConversations/helpers/fieldValues';
+import { InvalidFieldError, toEmailValue, toPathSegment, toReceivedFromValue, toTextValue } from '../../nodes/BrevoConversations/helpers/fieldValues';
 
 const id = { required: true, trim: true };
 const text = { required: true, trim: false };
@@ -50,6 +50,27 @@ describe('toEmailValue', () => {
 
 	test.each(['jane', 'jane@', '@example.com', 'jane@example', 'ja ne@example.com'])('refuses %p', (value) => {
 		expect(() => toEmailValue(value, 'Agent Email')).toThrow(`Agent Email is not an email address: "${value}"`);
+	});
+});
+
+describe('toReceivedFromValue', () => {
+	const optional = { required: false, trim: true };
+	test('a label is trimmed; empty stays optional', () => {
+		expect(toReceivedFromValue(' n8n-bot ', 'Received From', optional)).toBe('n8n-bot');
+		expect(toReceivedFromValue('', 'Received From', optional)).toBeUndefined();
+	});
+
+	test('a comma is refused, naming the field and why', () => {
+		const thrown = (() => {
+			try {
+				toReceivedFromValue('bot, eu', 'Received From', optional);
+			} catch (error) {
+				return error as InvalidFieldError;
+			}
+		})();
+		expect(thrown).toBeInstanceOf(InvalidFieldError);
+		expect(thrown?.message).toBe('Received From must not contain a comma: "bot, eu"');
+		expect(thrown?.hint).toMatch(/separated by commas/);
 	});
 });
 

@@ -55,11 +55,12 @@ test('5xx and network errors are never retried, and lose their request details',
 	await expect(sendWithRequestPolicy.call(five.ctx, request())).rejects.toBe(serverError);
 	expect(five.calls).toHaveLength(1);
 
-	const axiosLike = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { config: { headers: { 'api-key': 'secret' } } });
+	const axiosLike = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', config: { headers: { 'api-key': 'secret' } } });
 	const network = contextAnswering({}, [new NodeApiError(fakeNode, axiosLike as never), ok]);
 	const error = await sendWithRequestPolicy.call(network.ctx, request()).catch((e: NodeApiError) => e) as NodeApiError;
 	expect(network.calls).toHaveLength(1);
 	expect(error.cause).toBeUndefined();
 	expect(JSON.stringify(error)).not.toContain('secret');
 	expect(error.message).toMatch(/\[item 0\]$/);
+	expect(error.description).toContain('Check the Base URL');
 });

@@ -36,6 +36,9 @@ describe('bad input is refused before any request, naming the field and the item
 		['agent email not an address', { identifyAgentBy: 'email', agentEmail: 'bot at example', agentName: 'Bot', receivedFrom: 'n8n' }, 'Agent Email is not an email address: "bot at example" [item 0]'],
 		['agent name missing', { identifyAgentBy: 'email', agentEmail: 'bot@example.com', agentName: ' ', receivedFrom: 'n8n' }, 'Agent Name is empty [item 0]'],
 		['received-from missing with email', { identifyAgentBy: 'email', agentEmail: 'bot@example.com', agentName: 'Bot', receivedFrom: '' }, 'Received From is empty [item 0]'],
+		// A trigger's Ignore Received From list is comma-separated: "bot, eu" could never be ignored there.
+		['received-from with a comma, by ID', { identifyAgentBy: 'id', agentId: 'a1', receivedFrom: 'bot, eu' }, 'Received From must not contain a comma: "bot, eu" [item 0]'],
+		['received-from with a comma, by email', { identifyAgentBy: 'email', agentEmail: 'bot@example.com', agentName: 'Bot', receivedFrom: '={{ "n8n,bot" }}' }, 'Received From must not contain a comma: "n8n,bot" [item 0]'],
 	])('incomplete agent identity for Message → Send and Agent → Set Online: %s', async (_case, identity, message) => {
 		await expectRefused({ resource: 'message', operation: 'send', visitorId: 'v', text: 'hi', ...identity }, {}, message);
 		await expectRefused({ resource: 'agent', operation: 'setOnline', ...identity }, {}, message);

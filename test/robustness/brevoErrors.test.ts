@@ -108,4 +108,32 @@ describe("an API failure shows Brevo's own message and how to fix it", () => {
 		expect(error?.message).toMatch(/\[item 0\]$/);
 		expect(error?.description).toContain('Check the Base URL in the credential');
 	});
+
+	test("an error raised before sending says nothing was sent, and does not blame the Base URL", async () => {
+		// Item 1's API key expression names a node the workflow lacks: n8n's credentials helper throws; item 0 is sent.
+		const credentials = { ...brevo.credentials, apiKey: "={{ $json.apiKey || $('Account lookup').item.json.apiKey }}" };
+		const { output, error } = await runNode({
+			parameters: send as never,
+			input: [{ apiKey: brevo.credentials.apiKey }, {}],
+			credentials,
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(brevo.fake.requests).toHaveLength(1);
+		expect(output[0].error).toBeUndefined();
+		const notSent = output[1].error as NonNullable<(typeof output)[1]['error']>;
+		expect(notSent.message).toMatch(/\[item 1\]$/);
+		expect(notSent.description).toMatch(/Nothing was sent to Brevo\.$/);
+		expect(notSent.description).not.toContain('Check the Base URL');
+		expect(notSent.description).not.toContain('not retried');
+	});
+
+	test("a host outside the credential's Allowed Domains: refused before sending, nothing was sent", async () => {
+		const credentials = { ...brevo.credentials, allowedHttpRequestDomains: 'domains', allowedDomains: 'api.brevo.com' };
+		const { error } = await runNode({ parameters: send as never, input: [{}], credentials });
+		expect(brevo.fake.requests).toHaveLength(0);
+		expect(error?.message).toMatch(/^Domain not allowed: .*\[item 0\]$/);
+		expect(error?.description).toMatch(/Nothing was sent to Brevo\.$/);
+		expect(error?.description).not.toContain('Check the Base URL');
+	});
 });

@@ -100,4 +100,14 @@ describe('as an AI tool', () => {
 		const text = await errorText(reply, { text: 'Hi' }, { ...brevo.credentials, baseUrl: 'http://127.0.0.1:9/v3' });
 		expect(text).toMatch(/^The request to Brevo failed \(.+\) and may or may not have been carried out\. Do not call this tool again for it: a repeated send could post the message twice\.$/);
 	});
+
+	test("a host outside the credential's Allowed Domains: nothing was sent, the owner must fix it", async () => {
+		const credentials = { ...brevo.credentials, allowedHttpRequestDomains: 'domains', allowedDomains: 'api.brevo.com' };
+		const [result] = await toolResult(reply, { text: 'Hi' }, credentials);
+		expect(result.error).toMatch(
+			/^Nothing was sent to Brevo \(Domain not allowed: .+\)\. The workflow's owner must fix the node or its Brevo credential; calling the tool again will not help\.$/,
+		);
+		expect(result.error).not.toMatch(/may or may not|\[item \d+\]/);
+		expect(brevo.fake.requests).toHaveLength(0);
+	});
 });

@@ -1,22 +1,24 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
-import { readEmail, readRequiredId, readText } from './readParameters';
+import type { TextRules } from './fieldValues';
+import { readEmail, readReceivedFrom, readRequiredId } from './readParameters';
+
+/** Received From for each way of naming the agent: Brevo requires it with an email, not with an ID. */
+const RECEIVED_FROM_RULES: Record<'id' | 'email', TextRules> = {
+	id: { required: false, trim: true },
+	email: { required: true, trim: true },
+};
 
 /**
  * Brevo identifies the agent behind a message or an online ping either by `agentId` alone, or by
  * `agentEmail` + `agentName` + `receivedFrom` together (an unknown email creates a "dummy agent").
  */
 export function readAgentIdentity(ctx: IExecuteSingleFunctions): IDataObject {
-	const receivedFromRules = { required: false, trim: true };
-	if (ctx.getNodeParameter('identifyAgentBy', 'id') === 'email') {
-		receivedFromRules.required = true;
-		return {
-			agentEmail: readEmail(ctx, 'agentEmail', 'Agent Email'),
-			agentName: readRequiredId(ctx, 'agentName', 'Agent Name'),
-			receivedFrom: readText(ctx, 'receivedFrom', 'Received From', receivedFromRules),
-		};
-	}
-	const identity: IDataObject = { agentId: readRequiredId(ctx, 'agentId', 'Agent ID') };
-	const receivedFrom = readText(ctx, 'receivedFrom', 'Received From', receivedFromRules);
+	const identifyBy = ctx.getNodeParameter('identifyAgentBy', 'id') === 'email' ? 'email' : 'id';
+	const identity: IDataObject =
+		identifyBy === 'email'
+			? { agentEmail: readEmail(ctx, 'agentEmail', 'Agent Email'), agentName: readRequiredId(ctx, 'agentName', 'Agent Name') }
+			: { agentId: readRequiredId(ctx, 'agentId', 'Agent ID') };
+	const receivedFrom = readReceivedFrom(ctx, 'receivedFrom', 'Received From', RECEIVED_FROM_RULES[identifyBy]);
 	if (receivedFrom !== undefined) identity.receivedFrom = receivedFrom;
 	return identity;
 }
@@ -86,7 +88,7 @@ export function agentIdentityFields(show: { resource: string[]; operation: strin
 			default: '',
 			placeholder: 'e.g. n8n-order-bot',
 			description:
-				'A label marking messages sent from this workflow, so a Brevo Conversations Trigger can ignore them instead of answering itself. Required when identifying the agent by email.',
+				'A label marking messages sent from this workflow, so a Brevo Conversations Trigger can ignore them instead of answering itself. No commas (the trigger lists labels separated by commas). Required when identifying the agent by email.',
 		},
 	];
 }

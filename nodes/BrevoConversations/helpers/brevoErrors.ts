@@ -4,9 +4,11 @@ import {
 	type IExecuteSingleFunctions,
 	type IN8nHttpFullResponse,
 	type INodeExecutionData,
+	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
 import { runsAsTool, withItemIndex } from './itemErrors';
+import { messageIdField } from './messageFields';
 import { withUnknownVisitor } from './unknownVisitor';
 
 export interface BrevoFailure {
@@ -32,7 +34,7 @@ export interface MappedBrevoError {
 
 const CREDENTIAL_NAME = 'Brevo Conversations API';
 /** What an agent can do about a problem only the workflow's owner can fix */
-const OWNER_MUST_FIX = 'calling the tool again will not help';
+export const OWNER_MUST_FIX = 'calling the tool again will not help';
 
 function header(headers: IDataObject, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
@@ -137,6 +139,12 @@ export function mapBrevoError(failure: BrevoFailure): MappedBrevoError {
 	};
 }
 
+/** Whether `field` is shown for the node's current resource and operation, as its displayOptions say. */
+function showsField(ctx: IExecuteSingleFunctions, field: INodeProperties): boolean {
+	const show = field.displayOptions?.show ?? {};
+	return Object.entries(show).every(([name, values]) => (values as unknown[] | undefined)?.includes(ctx.getNodeParameter(name, '')));
+}
+
 /**
  * Turns a failed HTTP answer into a NodeApiError carrying Brevo's message. Requests are sent with
  * `ignoreHttpStatusErrors` so that this hook, not n8n's generic "Bad request - please check your
@@ -148,12 +156,8 @@ export async function throwOnBrevoError(
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
 	if (response.statusCode < 400) return items;
-	const hasMessageId = this.getNode().parameters.messageId !== undefined;
 	const operation = this.getNodeParameter('operation', '') as string;
-	const messageId =
-		hasMessageId && ['get', 'update', 'delete'].includes(operation)
-			? String(this.getNodeParameter('messageId', '')).trim()
-			: undefined;
+	const messageId = showsField(this, messageIdField) ? String(this.getNodeParameter('messageId', '')).trim() : undefined;
 	const mapped = withUnknownVisitor(
 		mapBrevoError({ statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body, messageId }),
 		response.statusCode,

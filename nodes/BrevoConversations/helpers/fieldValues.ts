@@ -72,6 +72,22 @@ export function toEmailValue(raw: unknown, field: string): string {
 }
 
 /**
+ * A Received From label. A Brevo Conversations Trigger takes its Ignore Received From and Handover
+ * Received From lists as comma-separated labels, so a label holding a comma could never be matched.
+ */
+export function toReceivedFromValue(raw: unknown, field: string, rules: TextRules): string | undefined {
+	const label = toTextValue(raw, field, rules);
+	if (label?.includes(',')) {
+		throw new InvalidFieldError(
+			field,
+			`${field} must not contain a comma: "${label}"`,
+			'A Brevo Conversations Trigger lists the labels to ignore or hand over separated by commas, so a label with a comma could never match there. Use e.g. a hyphen instead: n8n-bot-eu',
+		);
+	}
+	return label;
+}
+
+/**
  * Percent-encodes an ID as one path segment, so that it can only ever name that ID.
  * `encodeURIComponent` leaves `.` alone, and URL parsers treat `.`/`..` (even as `%2E%2E`) as
  * "this/parent folder", so an ID of `..` would reach `/conversations/` instead: such IDs are refused.

@@ -1,6 +1,15 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
-import { toEmailValue, toTextValue, type TextRules } from './fieldValues';
+import { toEmailValue, toReceivedFromValue, toTextValue, type TextRules } from './fieldValues';
 import { toInputError } from './itemErrors';
+
+/** Reads one parameter of the current item through `convert`, whose field errors become the node's input errors. */
+function readConverted<T>(ctx: IExecuteSingleFunctions, name: string, convert: (raw: unknown) => T): T {
+	try {
+		return convert(ctx.getNodeParameter(name, ''));
+	} catch (error) {
+		throw toInputError(ctx, error);
+	}
+}
 
 /** Reads one text parameter of the current item and validates it; see `toTextValue`. */
 export function readText(
@@ -9,11 +18,7 @@ export function readText(
 	field: string,
 	rules: TextRules,
 ): string | undefined {
-	try {
-		return toTextValue(ctx.getNodeParameter(name, ''), field, rules);
-	} catch (error) {
-		throw toInputError(ctx, error);
-	}
+	return readConverted(ctx, name, (raw) => toTextValue(raw, field, rules));
 }
 
 export function readRequiredId(ctx: IExecuteSingleFunctions, name: string, field: string): string {
@@ -21,9 +26,14 @@ export function readRequiredId(ctx: IExecuteSingleFunctions, name: string, field
 }
 
 export function readEmail(ctx: IExecuteSingleFunctions, name: string, field: string): string {
-	try {
-		return toEmailValue(ctx.getNodeParameter(name, ''), field);
-	} catch (error) {
-		throw toInputError(ctx, error);
-	}
+	return readConverted(ctx, name, (raw) => toEmailValue(raw, field));
+}
+
+export function readReceivedFrom(
+	ctx: IExecuteSingleFunctions,
+	name: string,
+	field: string,
+	rules: TextRules,
+): string | undefined {
+	return readConverted(ctx, name, (raw) => toReceivedFromValue(raw, field, rules));
 }

@@ -6,6 +6,7 @@ import {
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
+import { OWNER_MUST_FIX } from './brevoErrors';
 import { runsAsTool, withItemIndex } from './itemErrors';
 import { gateFor } from './requestGate';
 import { readRequestPolicy } from './requestPolicy';
@@ -27,26 +28,55 @@ async function waitSeconds(ctx: IExecutePaginationFunctions, seconds: number): P
 	}
 }
 
+/** Codes Node, undici and axios give a request that failed on its way (socket, DNS, TLS, timeout, abort) */
+const TRANSPORT_CODE = /^(E(CONN|HOST|NET|PIPE|TIMEDOUT|SOCKETTIMEDOUT|AI_AGAIN|NOTFOUND|PROTO)|UND_ERR_|ERR_(TLS|SSL|CANCELED|BAD_RESPONSE|FR_)|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
+
+/** The error and its causes, outermost first (n8n wraps the HTTP client's error in a NodeApiError). */
+function causeChain(error: unknown): Array<{ name?: unknown; code?: unknown; isAxiosError?: unknown }> {
+	const chain = [];
+	for (let level = error; level && typeof level === 'object' && chain.length < 10; level = (level as { cause?: unknown }).cause) {
+		chain.push(level as { name?: unknown; code?: unknown; isAxiosError?: unknown });
+	}
+	return chain;
+}
+
 /**
- * Errors from the HTTP layer itself (connection refused, timeout, TLS) keep the raw request in
- * their cause; rebuilding them from message and description keeps the API key out of what n8n
- * stores with the execution.
+ * Whether the request may have reached Brevo: the HTTP client itself failed (connection refused
+ * or reset, timeout, DNS, TLS). Everything else raised while sending comes before the request
+ * leaves n8n: the credential (or an expression in it), the credential's allowed domains, n8n's
+ * SSRF filter (which refuses before it connects).
+ */
+function failedInTransport(error: unknown): boolean {
+	const chain = causeChain(error);
+	if (chain.some((level) => typeof level.name === 'string' && level.name.startsWith('SsrfBlocked'))) return false;
+	return chain.some((level) => level.isAxiosError === true || (typeof level.code === 'string' && TRANSPORT_CODE.test(level.code)));
+}
+
+/**
+ * Errors raised while sending keep the raw request (with the API key) in their cause; rebuilding
+ * them from message and description keeps it out of what n8n stores with the execution. The text
+ * says whether Brevo may have received the request: only a transport failure leaves that open.
  */
 function withoutRequestDetails(ctx: IExecutePaginationFunctions, error: unknown): unknown {
+	// Brevo's own answer, mapped by throwOnBrevoError: nothing of the request in it.
 	if (error instanceof NodeApiError && error.cause === undefined) return error;
 	const original = error as { message?: string; description?: string | null; httpCode?: string | null };
 	const message = original.message || 'The request to Brevo failed';
 	const itemIndex = ctx.getItemIndex();
+	const mayHaveReachedBrevo = failedInTransport(error);
+	const said = original.description ? `${original.description}. ` : '';
 	const safe = new NodeApiError(ctx.getNode(), { message } as JsonObject, {
-		description:
-			(original.description ? `${original.description}. ` : '') +
-			'The request was not retried automatically: Brevo has no idempotency key, so a retried send could post the message twice. Check the Base URL in the credential and that n8n can reach Brevo.',
+		description: mayHaveReachedBrevo
+			? `${said}The request was not retried automatically: Brevo has no idempotency key, so a retried send could post the message twice. Check the Base URL in the credential and that n8n can reach Brevo.`
+			: `${said}Nothing was sent to Brevo.`,
 		httpCode: original.httpCode ?? undefined,
 		itemIndex,
 	});
 	if (runsAsTool(ctx)) {
 		const reason = safe.message.replace(/ \[item \d+\]$/, '');
-		safe.message = `The request to Brevo failed (${reason}) and may or may not have been carried out. Do not call this tool again for it: a repeated send could post the message twice.`;
+		safe.message = mayHaveReachedBrevo
+			? `The request to Brevo failed (${reason}) and may or may not have been carried out. Do not call this tool again for it: a repeated send could post the message twice.`
+			: `Nothing was sent to Brevo (${reason}). The workflow's owner must fix the node or its Brevo credential; ${OWNER_MUST_FIX}.`;
 	} else if (!safe.message.endsWith(']')) {
 		// n8n rewrites known network errors (ECONNREFUSED…) into plain words; the item index goes last.
 		safe.message = withItemIndex(safe.message, itemIndex);
