@@ -67,6 +67,7 @@ describe('toReceivedFromValue', () => {
 			} catch (error) {
 				return error as InvalidFieldError;
 			}
+			return undefined;
 		})();
 		expect(thrown).toBeInstanceOf(InvalidFieldError);
 		expect(thrown?.message).toBe('Received From must not contain a comma: "bot, eu"');
