@@ -525,11 +525,12 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 		});
 
 		test('each visitor message starts once, a human agent pauses the bot, and both hold across an n8n restart', async () => {
-			const memoryUrl = `${state.baseUrl}${webhookPath(memoryWorkflow())}`;
+			// n8n listens on a new port after the restart below: the URL is built for each call.
+			const memoryUrl = () => `${state.baseUrl}${webhookPath(memoryWorkflow())}`;
 			const token = `?token=${TRIGGER_SECRET}`;
 			const inConversation = (conversationId, body) => ({ ...body, conversationId });
 			const send = async (conversationId, body) => {
-				const response = await post(token, inConversation(conversationId, body), undefined, memoryUrl);
+				const response = await post(token, inConversation(conversationId, body), undefined, memoryUrl());
 				const text = await response.text();
 				assert.equal(response.status, 200, text);
 				return JSON.parse(text).message;
@@ -558,7 +559,7 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			await startN8n();
 			const again = await waitFor(
 				async () => {
-					const r = await post(token, inConversation('lvConv4', events.conversationFragment([events.visitorMessage('lvM5', 'Before the restart', now)])), undefined, memoryUrl);
+					const r = await post(token, inConversation('lvConv4', events.conversationFragment([events.visitorMessage('lvM5', 'Before the restart', now)])), undefined, memoryUrl());
 					return r.status === 404 ? undefined : r;
 				},
 				30000,
