@@ -4,7 +4,7 @@
  * are the node-type registry and a credentials helper that hands out test credentials and calls
  * the credential's own authenticate().
  */
-import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { DirectoryLoader, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute, type ExecuteContext } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -137,6 +137,11 @@ export interface RunOptions {
 	input: IDataObject[];
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
+	/**
+	 * Called once the run has started, with what n8n calls when a user stops the execution: the
+	 * cancel() of WorkflowExecute's run, which aborts the signal nodes read (getExecutionCancelSignal).
+	 */
+	whileRunning?: (cancel: () => void) => void;
 }
 
 export interface RunResult {
@@ -154,11 +159,28 @@ export function triggerNode(): INode {
 	return { id: 'trigger', name: 'Trigger', type: 'test.trigger', typeVersion: 1, position: [0, 0], parameters: {} };
 }
 
+/**
+ * As n8n's NodeTypes.getByNameAndVersion: a declarative node gets an `execute` that runs n8n-core's
+ * RoutingNode in the node's ExecuteContext. Without it WorkflowExecute runs the node through its
+ * test-only path, whose context has no cancel signal (stopping the execution would not reach the node).
+ */
+function withRoutingExecute(nodeType: INodeType): INodeType {
+	const declarative = nodeType.description.requestDefaults !== undefined;
+	if (declarative && !nodeType.execute && !nodeType.supplyData && !nodeType.poll && !nodeType.trigger) {
+		nodeType.execute = async function (this: IExecuteFunctions) {
+			// n8n hands RoutingNode the ExecuteContext this function runs in.
+			return (await new RoutingNode(this as ExecuteContext, nodeType).runNode()) ?? [];
+		};
+	}
+	return nodeType;
+}
+
 /** The node-type registry double: n8n's loader would have registered exactly these types. */
 export function registryOf(types: Record<string, INodeType>) {
 	return {
 		getByName: (type: string) => types[type],
-		getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(types[type], version),
+		getByNameAndVersion: (type: string, version?: number) =>
+			withRoutingExecute(NodeHelpers.getVersionedNodeType(types[type], version)),
 		getKnownTypes: () => ({}),
 	};
 }
@@ -170,7 +192,12 @@ export function withDefaults(node: INode, nodeType: INodeType): void {
 }
 
 /** Runs `workflow` from its trigger with `input` items in n8n-core's WorkflowExecute. */
-export async function execute(workflow: Workflow, credentialsHelper: TestCredentialsHelper, input: IDataObject[]): Promise<IRun> {
+export async function execute(
+	workflow: Workflow,
+	credentialsHelper: TestCredentialsHelper,
+	input: IDataObject[],
+	whileRunning?: RunOptions['whileRunning'],
+): Promise<IRun> {
 	const additionalData = {
 		credentialsHelper,
 		hooks: new ExecutionLifecycleHooks('manual', 'exec-test', { nodes: [], connections: {} } as never),
@@ -183,7 +210,10 @@ export async function execute(workflow: Workflow, credentialsHelper: TestCredent
 	const data = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: trigger, data: { main: [input.map((json) => ({ json }))] }, source: null }] },
 	});
-	return await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	// A PCancelable, as n8n's ActiveExecutions holds it: cancel() is how n8n stops a running execution.
+	const running = new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	whileRunning?.(() => running.cancel());
+	return await running;
 }
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
@@ -208,7 +238,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	});
 	withDefaults(node, types[NODE_TYPE]);
 	const credentialsHelper = new TestCredentialsHelper(options.credentials);
-	const run = await execute(workflow, credentialsHelper, options.input);
+	const run = await execute(workflow, credentialsHelper, options.input, options.whileRunning);
 	return {
 		run,
 		error: run.data.resultData.error,

@@ -61,14 +61,12 @@ describe('toReceivedFromValue', () => {
 	});
 
 	test('a comma is refused, naming the field and why', () => {
-		const thrown = (() => {
-			try {
-				toReceivedFromValue('bot, eu', 'Received From', optional);
-			} catch (error) {
-				return error as InvalidFieldError;
-			}
-			return undefined;
-		})();
+		let thrown: InvalidFieldError | undefined;
+		try {
+			toReceivedFromValue('bot, eu', 'Received From', optional);
+		} catch (error) {
+			thrown = error as InvalidFieldError;
+		}
 		expect(thrown).toBeInstanceOf(InvalidFieldError);
 		expect(thrown?.message).toBe('Received From must not contain a comma: "bot, eu"');
 		expect(thrown?.hint).toMatch(/separated by commas/);

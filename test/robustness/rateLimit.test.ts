@@ -1,5 +1,5 @@
 import { useFakeBrevo } from '../harness/fixtures';
-import { runNode } from '../harness/runNode';
+import { NODE_NAME, runNode } from '../harness/runNode';
 
 // Brevo allows ~100 requests per hour; the fake's quota is scaled down to 10 per 2-second window.
 const brevo = useFakeBrevo({ quota: { limit: 10, windowMs: 2000 } });
@@ -49,5 +49,40 @@ describe('rate limits: 25 sends through a quota of 10 per window', () => {
 		expect(output).toHaveLength(6);
 		// With one request at a time, arrival order is item order.
 		expect(brevo.fake.requests.map((r) => r.body.visitorId)).toEqual(items.slice(0, 6).map((i) => i.visitorId));
+	});
+});
+
+describe('stopping the execution', () => {
+	test('during a wait for the quota: the run ends at once, and nothing more is sent', async () => {
+		// One request answered 429 with a reset 60 s away; the default Max Wait (120 s) would wait it out.
+		brevo.fake.failNext(429, { code: 'too_many_requests', message: 'Too many requests' }, { headers: { 'x-sib-ratelimit-reset': '60' } });
+		let stoppedAt = 0;
+		const started = Date.now();
+		const { run, output } = await runNode({
+			parameters: send,
+			input: [items[0]],
+			credentials: brevo.credentials,
+			whileRunning: (cancel) => {
+				const poll = setInterval(() => {
+					if (brevo.fake.requests.length === 0 && Date.now() - started < 10_000) return;
+					clearInterval(poll);
+					// Well into the wait: the 429 has been answered and the node is sleeping.
+					setTimeout(() => {
+						stoppedAt = Date.now();
+						cancel();
+					}, 300);
+				}, 20);
+			},
+		});
+		expect(stoppedAt).toBeGreaterThan(0);
+		expect(brevo.fake.requests).toHaveLength(1);
+		expect(Date.now() - stoppedAt).toBeLessThan(2000);
+		expect(run.status).toBe('canceled');
+		expect(output).toEqual([]);
+		expect(brevo.fake.messages.size).toBe(0);
+		// The item's error is Brevo's 429, not a cancelled request sent after the wait.
+		const nodeError = run.data.resultData.runData[NODE_NAME]?.[0]?.error as { httpCode?: string; message?: string } | undefined;
+		expect(nodeError?.httpCode).toBe('429');
+		expect(nodeError?.message).toBe("Execution canceled while waiting for Brevo's rate limit to reset; the request was not sent again [item 0]");
 	});
 });

@@ -124,6 +124,16 @@ export async function sendWithRequestPolicy(
 					throw withoutRequestDetails(this, error);
 				}
 				await waitSeconds(this, reset);
+				if (this.getExecutionCancelSignal()?.aborted) {
+					// Stopped during the wait: Brevo's 429 stays the item's answer and nothing is sent again.
+					// n8n records a run as canceled, not failed, when the error ending it says "canceled".
+					const stopped = error as NodeApiError;
+					stopped.message = withItemIndex(
+						"Execution canceled while waiting for Brevo's rate limit to reset; the request was not sent again",
+						this.getItemIndex(),
+					);
+					throw stopped;
+				}
 				waited += reset;
 			}
 		}
