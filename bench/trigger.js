@@ -76,16 +76,54 @@ function webhookNodeWorkflow(example) {
 	};
 }
 
-/** Imports T and W with their credentials and publishes both (n8n's CLI, before n8n starts). */
+const HEADER_AUTH_PATH = 'bench-webhook-header-auth';
+const HEADER_AUTH_CREDENTIAL = { id: 'benchHeaderAuth1', name: 'bench: token header' };
+/** The token header WH checks (Brevo sends none: a like-for-like cost comparison, not a setup users can have) */
+const TOKEN_HEADER = 'x-brevo-token';
+
+/**
+ * WH: the Webhook node checking the token itself with a Header Auth credential, the secret kept in
+ * a credential as our trigger keeps it (n8n reads it per call, like ours), no IF node.
+ */
+function headerAuthWebhookWorkflow(example) {
+	const wf = webhookNodeWorkflow(example);
+	const webhook = wf.nodes.find((n) => n.name === 'Webhook');
+	webhook.parameters = { ...webhook.parameters, path: HEADER_AUTH_PATH, authentication: 'headerAuth' };
+	webhook.webhookId = 'b1000000-0000-4000-8000-0000000000ab';
+	webhook.credentials = { httpHeaderAuth: HEADER_AUTH_CREDENTIAL };
+	const reply = wf.nodes.find((n) => n.name === 'Reply to the visitor');
+	return {
+		...wf,
+		id: 'benchWebhookHdr1',
+		name: 'bench: Webhook node (Header Auth) → reply',
+		versionId: 'b1000000-0000-4000-8000-0000000000de',
+		nodes: [webhook, reply],
+		connections: { Webhook: { main: [[{ node: reply.name, type: 'main', index: 0 }]] } },
+	};
+}
+
+/** T0: our trigger remembering nothing (Start On: Any New Message): what the conversation memory costs. */
+function statelessTriggerWorkflow(example) {
+	const wf = structuredClone(example.workflow);
+	const trigger = wf.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+	trigger.webhookId = 'b1000000-0000-4000-8000-0000000000a0';
+	trigger.parameters.options = { ...trigger.parameters.options, startOn: 'anyMessage' };
+	return { ...wf, id: 'benchTriggerNoMem', name: 'bench: trigger without memory → reply', versionId: 'b1000000-0000-4000-8000-0000000000df' };
+}
+const STATELESS_PATH = 'b1000000-0000-4000-8000-0000000000a0/webhook';
+
+/** Imports T, W, WH and T0 with their credentials and publishes them (n8n's CLI, before n8n starts). */
 async function importWorkflows(n8n, example) {
 	const input = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-bench-trigger-input-'));
 	fs.mkdirSync(path.join(input, 'workflows'));
-	fs.writeFileSync(path.join(input, 'credentials.json'), JSON.stringify(example.credentials));
+	const headerAuth = { ...HEADER_AUTH_CREDENTIAL, type: 'httpHeaderAuth', data: { name: TOKEN_HEADER, value: TOKEN } };
+	fs.writeFileSync(path.join(input, 'credentials.json'), JSON.stringify([...example.credentials, headerAuth]));
 	const webhook = webhookNodeWorkflow(example);
-	for (const wf of [example.workflow, webhook]) fs.writeFileSync(path.join(input, 'workflows', `${wf.id}.json`), JSON.stringify(wf));
+	const all = [example.workflow, webhook, headerAuthWebhookWorkflow(example), statelessTriggerWorkflow(example)];
+	for (const wf of all) fs.writeFileSync(path.join(input, 'workflows', `${wf.id}.json`), JSON.stringify(wf));
 	await n8n(['import:credentials', `--input=${path.join(input, 'credentials.json')}`]);
 	await n8n(['import:workflow', '--separate', `--input=${path.join(input, 'workflows')}`]);
-	for (const wf of [example.workflow, webhook]) await n8n(['publish:workflow', `--id=${wf.id}`]);
+	for (const wf of all) await n8n(['publish:workflow', `--id=${wf.id}`]);
 	fs.rmSync(input, { recursive: true, force: true });
 }
 
@@ -112,7 +150,7 @@ async function run(setup, variant, round, fake, opts) {
 	const cpuBefore = cpuSeconds(setup.pids());
 	const started = process.hrtime.bigint();
 	const before = fake.requestCount;
-	const statuses = await postEvents(variant.url, ids, { concurrency: opts.concurrency });
+	const statuses = await postEvents(variant.url, ids, { concurrency: opts.concurrency, headers: variant.headers });
 	if (!statuses.every((s) => s === 200)) throw new Error(`${setup.name} ${variant.name}: statuses ${statuses.join(',')}`);
 	await waitFor(() => fake.requestCount - before >= ids.length, 300000, `${ids.length} replies`, 20);
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -288,8 +326,12 @@ async function benchTrigger(opts) {
 			{ name: 'T', url: `${base}/webhook/${example.webhookPath}?token=${TOKEN}` },
 			{ name: 'W', url: `${base}/webhook/${WEBHOOK_PATH}?token=${TOKEN}` },
 		];
+		const singleOnly = [
+			{ name: 'T0', url: `${single.base}/webhook/${STATELESS_PATH}?token=${TOKEN}` },
+			{ name: 'WH', url: `${single.base}/webhook/${HEADER_AUTH_PATH}`, headers: { [TOKEN_HEADER]: TOKEN } },
+		];
 		const plan = [
-			...variantsOf(single.base).map((v) => [single, v]),
+			...[...variantsOf(single.base), ...singleOnly].map((v) => [single, v]),
 			...variantsOf(lazy.base).map((v) => [lazy, v]),
 			...variantsOf(cluster.webhookBase).map((v) => [queue, v]),
 		];
@@ -310,6 +352,9 @@ async function benchTrigger(opts) {
 			{ label: 'queue: T time per event ÷ W time per event', values: ratio('queue W', 'queue T', 'eventsPerS') },
 			{ label: 'queue: T CPU per event ÷ W CPU per event', values: ratio('queue T', 'queue W', 'cpuMsPerEvent') },
 			{ label: 'T: queue events/s ÷ single events/s', values: ratio('queue T', 'single T', 'eventsPerS') },
+			{ label: 'single: T events/s ÷ T0 events/s (the conversation memory\'s cost; goal ≥ 0.9)', values: ratio('single T', 'single T0', 'eventsPerS') },
+			{ label: 'single: T time per event ÷ WH time per event (Webhook node with Header Auth credential)', values: ratio('single WH', 'single T', 'eventsPerS') },
+			{ label: 'single: T CPU per event ÷ WH CPU per event', values: ratio('single T', 'single WH', 'cpuMsPerEvent') },
 		];
 		const n8nVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(runtime.n8nBin), '..', 'package.json'), 'utf8')).version;
 		const result = { began, runs, ratios, n8nVersion, nodeVersion: runtime.nodeVersion };

@@ -19,7 +19,7 @@ function chatEvent(visitorId) {
  * Posts one event per visitor to `url`, `concurrency` at a time; resolves the HTTP statuses in
  * visitor order. Each request is bounded (`timeoutMs`).
  */
-async function postEvents(url, visitorIds, { concurrency = 8, timeoutMs = 30000, body = chatEvent } = {}) {
+async function postEvents(url, visitorIds, { concurrency = 8, timeoutMs = 30000, body = chatEvent, headers = {} } = {}) {
 	const statuses = new Array(visitorIds.length);
 	let next = 0;
 	const lane = async () => {
@@ -27,7 +27,7 @@ async function postEvents(url, visitorIds, { concurrency = 8, timeoutMs = 30000,
 			const i = next++;
 			const response = await fetch(url, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: { 'content-type': 'application/json', ...headers },
 				body: JSON.stringify(body(visitorIds[i])),
 				signal: AbortSignal.timeout(timeoutMs),
 			});

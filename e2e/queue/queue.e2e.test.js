@@ -9,6 +9,8 @@
  *   - tokens: a wrong or missing token is refused by the webhook process and starts nothing;
  *   - load: QUEUE_EVENTS (default 40) events, 8 in flight, each answer held 300 ms by the fake →
  *     as many successful executions, exactly one reply per visitor, both workers used;
+ *   - each message once: 50 events each delivered twice, 8 in flight → 50 executions; a human
+ *     agent's message pauses the conversation (the trigger's memory, in static data in Postgres);
  *   - crash: a worker is SIGKILLed while its sends wait on Brevo (answers held 4 s) → no visitor
  *     is answered twice, the other worker answers the events posted after the kill, and the
  *     figures (answered, lost, execution statuses) are printed.
@@ -27,6 +29,7 @@ const { visitorReplyExample } = require('../workflows');
 const { startCluster } = require('./cluster');
 const { ensureServerPackages, startPostgres, startRedis } = require('./services');
 const { chatEvent, postEvents, repliesByVisitor, visitors } = require('./chatTraffic');
+const events = require('../../test/fake-brevo/brevoEvents');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -133,6 +136,36 @@ describe(`n8n ${RUNTIME} in queue mode: main + webhook process + 2 workers, Post
 		say(`load: ${EVENTS} events → executions per worker ${JSON.stringify(byWorker)}`);
 		assert.deepEqual(Object.keys(byWorker), ['worker1', 'worker2'], 'both workers ran executions');
 		state.loadExecutions = executions.length;
+	});
+
+	test('each visitor message starts once: 50 events each delivered twice, 8 in flight → 50 executions; a human agent pauses the bot', async () => {
+		const before = (await state.cluster.executions(WORKFLOW_ID)).length;
+		const ids = visitors('twice', 50);
+		// Each event twice in a row, so both deliveries of a message are in flight together.
+		const statuses = await postEvents(`${state.url}?token=${TOKEN}`, ids.flatMap((id) => [id, id]), { concurrency: 8 });
+		assert.deepEqual(tally(statuses), { 200: 100 });
+		await finishedExecutions(before + ids.length, 120000);
+		// A duplicate would have been queued by now: workers poll Redis continuously.
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const executions = await state.cluster.executions(WORKFLOW_ID);
+		const replies = repliesByVisitor(fake);
+		const duplicates = ids.filter((id) => (replies.get(id) ?? 0) > 1).length;
+		say(`twice: 100 deliveries of 50 messages → ${executions.length - before} executions, ${duplicates} visitors answered twice`);
+		process.stdout.write(`# queue-mode duplicates: 100 deliveries of 50 messages, 8 in flight → ${executions.length - before} executions, ${duplicates} duplicates\n`);
+		assert.equal(executions.length - before, ids.length);
+		assert.equal(duplicates, 0);
+
+		// A human agent writes in a conversation (a fragment, not an event this workflow starts on):
+		// the webhook process remembers it in the workflow's static data (Postgres), and the visitor's
+		// next message starts nothing.
+		const post = (body) =>
+			fetch(`${state.url}?token=${TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const human = { ...events.conversationFragment([events.agentMessage('qHuman1', 'Julia here, let me check', Date.now())]), conversationId: 'conv-paused-visitor' };
+		assert.match(await (await post(human)).text(), /Event not selected/);
+		const paused = await post(chatEvent('paused-visitor'));
+		assert.match(await paused.text(), /Paused: a human agent is answering this conversation/);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		assert.equal((await state.cluster.executions(WORKFLOW_ID)).length, executions.length, 'the paused conversation started nothing');
 	});
 
 	test('a worker killed while its sends wait on Brevo: nobody answered twice, the other worker keeps serving', async () => {
