@@ -57,8 +57,16 @@ describe('token in the URL', () => {
 		expect(server.started).toHaveLength(0);
 	});
 
-	it('refuses a repeated token parameter even when one copy is right', async () => {
-		const reply = await server.post(conversationStarted(), { query: `?token=${SECRET}&token=${SECRET}` });
+	// n8n parses the query with qs (extended): these arrive as a list or an object, never as the text.
+	it.each([
+		['a repeated token, both copies right', `?token=${SECRET}&token=${SECRET}`],
+		['a repeated token, one copy right', `?token=${SECRET}&token=x`],
+		['token[] (a list)', `?token[]=${SECRET}`],
+		['token[0] (a list by index)', `?token[0]=${SECRET}`],
+		['token[a] (an object)', `?token[a]=${SECRET}`],
+		['token[a][b] (a nested object)', `?token[a][b]=${SECRET}`],
+	])('answers 401 and starts nothing for %s', async (_name, query) => {
+		const reply = await server.post(conversationStarted(), { query });
 		expect(reply.status).toBe(401);
 		expect(server.started).toHaveLength(0);
 	});

@@ -17,6 +17,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookContext } from 'n8n-core';
+import { parse as parseQueryString } from 'qs';
 import {
 	NodeHelpers,
 	Workflow,
@@ -65,14 +66,14 @@ export function savedTriggerNode(
 	return node;
 }
 
-function parseQuery(url: string): Record<string, string | string[]> {
-	const query: Record<string, string | string[]> = {};
-	for (const [key, value] of new URL(url, 'http://127.0.0.1').searchParams) {
-		const previous = query[key];
-		// Like express's query parser: a repeated key becomes an array.
-		query[key] = previous === undefined ? value : ([] as string[]).concat(previous, value);
-	}
-	return query;
+/**
+ * The query as n8n's webhook server hands it to the node: express with `app.set('query parser',
+ * 'extended')` (n8n's abstract-server.js), which in express 5 is `qs.parse(query, { allowPrototypes: true })`.
+ * So `?token[]=a` is a list, `?token[a]=b` an object and a repeated `token` a list.
+ */
+function parseQuery(url: string): IDataObject {
+	const search = new URL(url, 'http://127.0.0.1').search.slice(1);
+	return parseQueryString(search, { allowPrototypes: true }) as IDataObject;
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
