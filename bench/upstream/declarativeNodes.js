@@ -168,4 +168,4 @@ function credentialData(properties = []) {
 	return data;
 }
 
-module.exports = { ITEMS, candidateFiles, loadDeclarative, parameterSets, credentialData };
+module.exports = { ITEMS, STRING, candidateFiles, loadDeclarative, parameterSets, credentialData };

@@ -23,7 +23,10 @@ process.env.N8N_SSRF_PROTECTION_ENABLED = 'false';
 
 const { ensureRuntime } = require('../../e2e/runtime');
 const { patchedRuntime, runtimeDir, originalChecksums, assertOriginalUnchanged } = require('./patchedRuntime');
-const { ITEMS, candidateFiles, loadDeclarative, parameterSets, credentialData } = require('./declarativeNodes');
+const { ITEMS, STRING, candidateFiles, loadDeclarative, parameterSets, credentialData } = require('./declarativeNodes');
+
+/** A mapped string whose expression throws: it names a node the workflow does not have. */
+const BROKEN = "={{ $('No Such Node').item.json.s }}";
 
 /** A local server that records every request and answers 200 with a small JSON body. */
 function captureServer() {
@@ -202,7 +205,7 @@ function valueReaders(properties) {
 jest.setTimeout(20 * 60 * 1000);
 
 const server = captureServer();
-const summary = { outcomes: {}, readers: { routing: 0, editor: 0, elsewhere: [] }, nodes: new Set(), types: 0, sets: 0, requests: 0, withRequests: 0, failedBoth: 0, evaluations: { unpatched: 0, patched: 0 }, skipped: [] };
+const summary = { broken: 0, brokenFailed: 0, outcomes: {}, readers: { routing: 0, editor: 0, elsewhere: [] }, nodes: new Set(), types: 0, sets: 0, requests: 0, withRequests: 0, failedBoth: 0, evaluations: { unpatched: 0, patched: 0 }, skipped: [] };
 let runtime;
 let patched;
 let checksums;
@@ -230,6 +233,7 @@ afterAll(async () => {
 	const lines = [
 		`declarative nodes: ${summary.nodes.size}, node type versions: ${summary.types}; parameter sets (resource × operation): ${summary.sets}`,
 		`sets that sent requests: ${summary.withRequests}, requests compared: ${summary.requests}; sets that failed before any request, identically in both: ${summary.failedBoth}`,
+		`first set of each node type with every mapped string broken (a missing node): ${summary.broken}, of them failing: ${summary.brokenFailed}; same requests, outputs and errors`,
 		`expression evaluations: unpatched ${summary.evaluations.unpatched}, patched ${summary.evaluations.patched}`,
 		`outcomes of the sets without requests (same in both): ${Object.entries(summary.outcomes).map(([k, n]) => `${n}× ${k}`).join('; ') || 'none'}`,
 		`description expressions reading $value: ${summary.readers.routing} inside routing, ${summary.readers.editor} editor links (resource locator modes[].url), ${summary.readers.elsewhere.length} elsewhere${summary.readers.elsewhere.length ? `: ${summary.readers.elsewhere.join('; ')}` : ''}`,
@@ -275,6 +279,16 @@ test('every declarative node of n8n-nodes-base sends the same requests, outputs 
 			summary.evaluations.unpatched += a.evaluations;
 			summary.evaluations.patched += b.evaluations;
 		}
+		// The same with every mapped string broken (it names a missing node): the same errors.
+		const [first] = parameterSets(entry.type, worlds.unpatched.workflow);
+		const broken = JSON.parse(JSON.stringify(first.parameters).replaceAll(STRING, BROKEN));
+		const a = await runOnce(worlds.unpatched, entry, broken, server);
+		const b = await runOnce(worlds.patched, twin, broken, server);
+		const where = `${entry.name}@${entry.version} ${first.label} (broken expressions)`;
+		expect({ where, requests: b.requests, output: b.output, error: b.error }).toEqual({ where, requests: a.requests, output: a.output, error: a.error });
+		summary.broken++;
+		if (a.error || a.output.some((item) => item.error)) summary.brokenFailed++;
 	}
 	expect(summary.withRequests).toBeGreaterThan(summary.sets / 2);
+	expect(summary.brokenFailed).toBeGreaterThan(summary.broken / 2);
 });
