@@ -555,7 +555,14 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			// n8n restarted between two deliveries of one message: the saved static data remembers it.
 			assert.equal(await send('lvConv4', events.conversationFragment([events.visitorMessage('lvM5', 'Before the restart', now)])), 'Workflow was started');
 			await finishedExecutions(MEMORY_WF, 4);
+			const savedConversations = async () => {
+				const [row] = await live.query(state.runtime, state.dbFile, 'SELECT staticData FROM workflow_entity WHERE id = ?', [MEMORY_WF]);
+				const staticData = typeof row?.staticData === 'string' ? JSON.parse(row.staticData) : row?.staticData;
+				return Object.keys(staticData?.['node:Brevo Conversations Trigger']?.conversations ?? {}).sort();
+			};
+			assert.deepEqual(await savedConversations(), ['lvConv1', 'lvConv2', 'lvConv3', 'lvConv4'], 'n8n saved the memory in the workflow\'s static data');
 			await stopN8n();
+			assert.deepEqual(await savedConversations(), ['lvConv1', 'lvConv2', 'lvConv3', 'lvConv4'], 'still saved after n8n stopped');
 			await startN8n();
 			const again = await waitFor(
 				async () => {
