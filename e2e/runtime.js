@@ -11,7 +11,8 @@
  *   nodeBin  absolute path of the Node binary n8n must run on (Node 24 for 2.41.1 and 2.40.7, else Node 20)
  *   n8nBin   absolute path of n8n's CLI script (run it as `nodeBin n8nBin <command>`)
  *   env      variables to add to a child's environment: PATH with that Node first (n8n spawns its
- *            task runner with `node` from PATH) and npm_config_nodedir (native addons build against it)
+ *            task runner with `node` from PATH), npm_config_nodedir (native addons build against it) and
+ *            any setting the runtime needs (1.123.0: N8N_PUBLIC_API_DISABLED, see RUNTIMES)
  *
  * Runtimes (package.json + package-lock.json committed beside this file):
  *   2.41.1  e2e/runtime-2.41/    on Node 24.21.0 (the default: newest that installs from the registry;
@@ -48,7 +49,9 @@ const RUNTIMES = {
 	'2.40.7': { nodeVersion: '24.21.0', lockDir: 'runtime', npmFlags: [] },
 	// Without --legacy-peer-deps npm's peer resolution of this tree runs for 20+ minutes.
 	'2.8.4': { nodeVersion: '20.20.2', lockDir: 'runtime-node20', npmFlags: ['--legacy-peer-deps'] },
-	'1.123.0': { nodeVersion: '20.20.2', lockDir: 'runtime-n8n1', npmFlags: ['--legacy-peer-deps'] },
+	// Its public API needs ajv 8, a peer dependency that --legacy-peer-deps leaves out: `n8n start`
+	// exited soon after start-up (`Cannot find module 'ajv/dist/core'`), so the public API stays off.
+	'1.123.0': { nodeVersion: '20.20.2', lockDir: 'runtime-n8n1', npmFlags: ['--legacy-peer-deps'], env: { N8N_PUBLIC_API_DISABLED: 'true' } },
 };
 const DEFAULT_VERSION = '2.41.1';
 const LOCK_WAIT_MS = 30 * 60 * 1000;
@@ -173,7 +176,7 @@ async function ensureRuntime(version = process.env.E2E_RUNTIME || DEFAULT_VERSIO
 	const spec = RUNTIMES[version];
 	if (!spec) throw new Error(`Unknown n8n runtime "${version}"; known: ${Object.keys(RUNTIMES).join(', ')}`);
 	const { nodeDir, nodeBin } = await ensureNode(spec.nodeVersion);
-	const env = childEnv(nodeDir);
+	const env = { ...childEnv(nodeDir), ...spec.env };
 
 	const source = path.join(__dirname, spec.lockDir);
 	const dir = path.join(CACHE, `n8n-${version}`);
