@@ -26,7 +26,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: version2,
 	},
 	{
-		displayName: `Brevo has no API for webhooks: in Brevo open Conversations → Settings → Integrations → Webhooks, add a webhook whose URL is this node's Webhook URL followed by ?${TOKEN_QUERY_PARAMETER}= and your Secret, and tick the same events as below. This version keeps the Secret in the workflow: add a new Brevo Conversations Trigger to keep it in a credential instead.`,
+		displayName: `Brevo has no API for webhooks: in Brevo open Conversations → Settings → Integrations → Webhooks, add a webhook whose URL is this node's Webhook URL followed by ?${TOKEN_QUERY_PARAMETER}= and your Secret, and tick the same events as below. This version keeps the Secret in the workflow: add a new Brevo Conversations Trigger to keep it in a credential instead (a new node has a new URL: see the README, Moving from trigger version 1 to version 2).`,
 		name: 'setupNoticeV1',
 		type: 'notice',
 		default: '',
