@@ -555,6 +555,10 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			// n8n restarted between two deliveries of one message: the saved static data remembers it.
 			assert.equal(await send('lvConv4', events.conversationFragment([events.visitorMessage('lvM5', 'Before the restart', now)])), 'Workflow was started');
 			await finishedExecutions(MEMORY_WF, 4);
+			// n8n does not save the static data of a call that starts an execution (measured on 2.41.1:
+			// starting the execution resets its change flag before the webhook's save); the next call
+			// that starts nothing saves it. In a chat that is the bot's reply coming back from Brevo.
+			assert.match(await send('lvConv4', events.conversationFragment([events.agentMessage('lvR4', 'Bot reply', now + 1, { receivedFrom: 'n8n-support-bot' })])), /Only ignored messages/);
 			const savedConversations = async () => {
 				const [row] = await live.query(state.runtime, state.dbFile, 'SELECT staticData FROM workflow_entity WHERE id = ?', [MEMORY_WF]);
 				const staticData = typeof row?.staticData === 'string' ? JSON.parse(row.staticData) : row?.staticData;
