@@ -155,7 +155,8 @@ const ran = (execution, node) => (execution.data.resultData.runData[node] ?? [])
 const systemOf = (request) => request.body.messages.find((m) => m.role === 'system').content;
 /** The conversation the model saw before the current message: memory's turns, system message left out. */
 const historyOf = (request) => request.body.messages.filter((m) => m.role !== 'system').slice(0, -1);
-const storedMessage = (text) => [...brevo.messages.values()].find((m) => m.text === text);
+/** The message the fake Brevo stored with that text (for that visitor when given). */
+const storedMessage = (text, visitorId) => [...brevo.messages.values()].find((m) => m.text === text && (!visitorId || m.visitorId === visitorId));
 
 /** The bot's one reply of an execution: to that visitor, with the label; returns its text. */
 function assertOneReply(conv) {
@@ -283,21 +284,40 @@ describe(`AI agent (${RUNTIME}): examples/ai-agent-reply.json, active in \`n8n s
 		assert.equal(assertOneReply(other), TEXTS.en.ships);
 	});
 
-	test('a third message in the first conversation asks for a person → the model sees both earlier exchanges and hands over', async () => {
+	test('a third message in the first conversation asks for a person → the model sees both earlier exchanges and hands over; a fourth starts nothing', async () => {
 		resetFakes();
-		await oneExecution(inConversation(shop, events.conversationFragment([said('Can I talk to a person, please?')])));
+		const execution = await oneExecution(inConversation(shop, events.conversationFragment([said('Can I talk to a person, please?')])));
 		const [request] = chatRequests();
+		assert.equal(chatRequests().length, 2, 'the model called the tool, then finished');
 		assert.deepEqual(historyOf(request), [
 			{ role: 'user', content: 'Do you ship to Portugal?' },
 			{ role: 'assistant', content: TEXTS.en.ships },
 			{ role: 'user', content: 'And how long does shipping take?' },
 			{ role: 'assistant', content: TEXTS.en.delayPortugal },
 		]);
-		assert.equal(sent().length, 1);
-		assert.equal(sent()[0].body.receivedFrom, HANDOVER_LABEL);
+		assert.deepEqual(request.body.messages.at(-1), { role: 'user', content: 'Can I talk to a person, please?' });
+		assert.equal(sent().length, 1, 'one message: the handover, no reply after it');
+		const handover = sent()[0].body;
+		assert.equal(handover.receivedFrom, HANDOVER_LABEL);
+		assert.equal(handover.text, TEXTS.en.handover);
+		assert.equal(ran(execution, 'Reply to visitor').length, 0);
+		assert.equal(ran(execution, 'Team note').length, 1);
+
+		// The handover message comes back from Brevo, then the visitor writes again: paused.
+		resetFakes();
+		const stored = storedMessage(TEXTS.en.handover, shop.visitorId);
+		assert.equal(stored?.receivedFrom, HANDOVER_LABEL);
+		await deliver(inConversation(shop, events.conversationFragment([echoOf(stored)])), 0);
+		const fourth = 'Hello? Is anybody there?';
+		await deliver(inConversation(shop, events.conversationFragment([said(fourth)])), 0);
+		assert.equal(model.requests.length, 0, 'the model was not asked in the paused conversation');
+		assert.equal(brevo.requests.length, 0);
+
 		// The transcript the README shows: what the visitor wrote and read, as the model was asked.
-		const transcript = [...historyOf(request), request.body.messages.at(-1), { role: 'assistant', content: sent()[0].body.text }];
-		process.stderr.write(`[ai-e2e] ${RUNTIME} transcript of ${shop.id}:\n${transcript.map((m) => `  ${m.role === 'user' ? 'visitor' : 'bot    '}: ${m.content}`).join('\n')}\n`);
+		const transcript = [...historyOf(request), request.body.messages.at(-1), { role: 'assistant', content: handover.text }];
+		const lines = transcript.map((m) => `  ${m.role === 'user' ? 'visitor' : 'bot    '}: ${m.content}`);
+		lines.push(`  visitor: ${fourth}   (0 executions)`);
+		process.stderr.write(`[ai-e2e] ${RUNTIME} transcript of ${shop.id}:\n${lines.join('\n')}\n`);
 	});
 
 	const refusals = [

@@ -93,6 +93,12 @@ async function homeWithPackage(runtime, prefix) {
 	return home;
 }
 
+/** Whether n8n `version` has the mcp-registry module (checked: 2.40.7 and 2.41.1 do, 2.8.4 and 1.123.0 do not). */
+function hasMcpRegistry(version) {
+	const [major, minor] = version.split('.').map(Number);
+	return major > 2 || (major === 2 && minor >= 40);
+}
+
 /** A local, headless n8n that phones nobody: sqlite, 127.0.0.1, no telemetry, no version checks. */
 function n8nEnv(runtime, userFolder, extra = {}) {
 	const env = { ...process.env };
@@ -111,6 +117,23 @@ function n8nEnv(runtime, userFolder, extra = {}) {
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		// n8n 2.x fetches its list of verified community nodes from api.n8n.io at start-up; offline
+		// that logs `getaddrinfo ENOTFOUND api.n8n.io`. This package is installed from its tarball.
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		// n8n 2.40+ also refreshes its MCP server registry from api.n8n.io (a system task that logs the
+		// ENOTFOUND with its stack). 2.8.4 and 1.x lack that module and refuse to start when an
+		// unknown module is named, hence only where it exists.
+		...(hasMcpRegistry(runtime.version) ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+		// n8n 2.41 prints a deprecation notice for each of these while unset, because their default
+		// will change; set to today's default (the same in 2.8.4 and 1.123.0), nothing changes.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_RUNNERS_TASK_TIMEOUT: '300',
+		N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(2 * 1024 ** 3),
+		N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '5000',
+		// What still prints, and why it must: n8n's internal task runner mode always tries to start a
+		// Python runner and warns once without Python 3 and n8n's venv; 2.41 calls that mode (the one
+		// that needs no separate runner process) and running outside a container deprecated, and no
+		// setting silences either (checked in n8n 2.41.1's task-runner-module and deprecation.service).
 		N8N_LOG_OUTPUT: 'console',
 		...extra,
 	};

@@ -218,7 +218,7 @@ async function main() {
 	const model = realModel
 		? { apiKey: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1' }
 		: { apiKey: modelKey, url: await startSandbox(modelKey, 'fake-openai') };
-	if (!realModel) say(`fake OpenAI model on ${model.url}: it answers every visitor with a fixed text`);
+	if (!realModel) say(`fake OpenAI model on ${model.url}: a scripted shop assistant (test/fake-openai/shopAssistant.js)`);
 
 	const env = n8nEnv(runtime, HOME, {
 		N8N_PORT: String(PORT),
