@@ -53,6 +53,9 @@ const seededId = (key) => `e2eSeed${key}`.padEnd(16, '0');
 const MISSING_ID = 'e2eNoSuchMessage';
 
 /** id → workflow; IDs need a digit (execute-batch filters on /\d+/). */
+/** The order examples derive the visitor ID with the Crypto node's version 2 (secret in a credential). */
+const ORDER_SKIP = /^1\./.test(RUNTIME) && 'n8n 1.x has no Crypto node version 2 (HMAC with its secret in a credential), which the order examples use';
+
 const WORKFLOWS = {
 	e2eMessageSend01: singleNodeWorkflow(
 		'e2eMessageSend01',
@@ -105,7 +108,7 @@ const WORKFLOWS = {
 		{ resource: 'agent', operation: 'setOnline', identifyAgentBy: 'id', agentId: '={{ $json.agentId }}' },
 		{ credentialId: PER_ITEM },
 	),
-	exOrderStatus001: runnableExample('order-status-automated-message.json'),
+	...(ORDER_SKIP ? {} : { exOrderStatus001: runnableExample('order-status-automated-message.json') }),
 	exAgentOnline001: runnableExample('keep-agent-online.json'),
 	exRoundTrip00001: runnableExample('message-round-trip.json'),
 };
@@ -339,7 +342,7 @@ describe(`n8n-nodes-brevo-conversations in a real n8n (${RUNTIME})`, () => {
 		});
 
 		describe('examples/', () => {
-			test('order status → automated message: to the visitor ID derived from the customer ID, the text per status', () => {
+			test('order status → automated message: to the visitor ID derived from the customer ID, the text per status', { skip: ORDER_SKIP }, () => {
 				const items = outputOf('exOrderStatus001', 'Tell the customer in the chat');
 				assertOneRequest('POST', '/v3/conversations/pushedMessages', {
 					visitorId: visitorIdOf('42'),

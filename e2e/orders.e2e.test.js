@@ -145,7 +145,10 @@ function itemsOf(workflowId, nodeName) {
 	return (run.data.resultData.runData[nodeName] ?? []).flatMap((task) => task.data?.main?.[0] ?? []);
 }
 
-describe(`order examples in a real n8n (${RUNTIME}), fake Brevo knowing only bound visitors`, () => {
+// The examples derive the visitor ID with the Crypto node's version 2 (its secret in a credential).
+const skip = /^1\./.test(RUNTIME) && 'n8n 1.x has no Crypto node version 2 (HMAC with its secret in a credential), which the order examples use';
+
+describe(`order examples in a real n8n (${RUNTIME}), fake Brevo knowing only bound visitors`, { skip }, () => {
 	before(setUp, { timeout: 20 * 60 * 1000 });
 	after(tearDown);
 
