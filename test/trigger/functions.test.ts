@@ -3,7 +3,8 @@ import { internalHostProblem } from '../../nodes/BrevoConversationsTrigger/helpe
 import { HookContext } from 'n8n-core';
 import { NodeOperationError, Workflow, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
-import { isEcho, parseReceivedFromList, removeEchoes } from '../../nodes/BrevoConversationsTrigger/helpers/echoFilter';
+import { isEcho, removeEchoes } from '../../nodes/BrevoConversationsTrigger/helpers/echoFilter';
+import { commaSeparated } from '../../nodes/BrevoConversationsTrigger/helpers/webhookEvent';
 import { handleWebhookRequest, type Memory, type TriggerSettings } from '../../nodes/BrevoConversationsTrigger/helpers/handleWebhookRequest';
 import { newestMessage, simplifyEvent, visitorEmail } from '../../nodes/BrevoConversationsTrigger/helpers/simplifyEvent';
 import { activationProblem } from '../../nodes/BrevoConversationsTrigger/helpers/triggerSettings';
@@ -105,9 +106,9 @@ describe('echo filter functions', () => {
 	const echo = agentMessage('e', 'bot', 1, { receivedFrom: 'bot' });
 
 	it('parses the comma-separated list', () => {
-		expect(parseReceivedFromList(' bot , crm,, ')).toEqual(['bot', 'crm']);
-		expect(parseReceivedFromList('')).toEqual([]);
-		expect(parseReceivedFromList(undefined)).toEqual([]);
+		expect(commaSeparated(' bot , crm,, ')).toEqual(['bot', 'crm']);
+		expect(commaSeparated('')).toEqual([]);
+		expect(commaSeparated(undefined)).toEqual([]);
 	});
 
 	it('matches receivedFrom exactly (after trimming)', () => {

@@ -6,16 +6,6 @@ import { isRecord, type BrevoWebhookEvent } from './webhookEvent';
  * in the webhooks with that `receivedFrom`. Dropping them keeps a reply workflow from answering
  * its own replies in a loop.
  */
-
-/** "n8n-bot, n8n-orders" → ['n8n-bot', 'n8n-orders']; empty entries are dropped. */
-export function parseReceivedFromList(value: unknown): string[] {
-	if (typeof value !== 'string') return [];
-	return value
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter((entry) => entry !== '');
-}
-
 export function isEcho(message: unknown, ignored: string[]): boolean {
 	if (!isRecord(message) || typeof message.receivedFrom !== 'string') return false;
 	return ignored.includes(message.receivedFrom.trim());

@@ -1,4 +1,5 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
+import { commaSeparated } from './webhookEvent';
 
 /**
  * Whether a visitor file link may be fetched. Anyone who learns the webhook token can post an event
@@ -9,11 +10,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 
 /** "files.example.com, 10.0.0.5" → ['files.example.com', '10.0.0.5'] (lower case, brackets of IPv6 removed) */
 export function parseHostList(value: unknown): string[] {
-	if (typeof value !== 'string') return [];
-	return value
-		.split(',')
-		.map((entry) => bareHost(entry.trim()))
-		.filter((entry) => entry !== '');
+	return commaSeparated(value).map(bareHost).filter((host) => host !== '');
 }
 
 const bareHost = (host: string) => host.toLowerCase().replace(/^\[(.*)\]$/, '$1');

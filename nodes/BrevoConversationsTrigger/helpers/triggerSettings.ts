@@ -1,6 +1,6 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { parseReceivedFromList } from './echoFilter';
 import { parseHostList } from './fileAddress';
+import { commaSeparated } from './webhookEvent';
 import type { FileDownloadSettings } from './downloadVisitorFiles';
 import type { StartOn, TriggerSettings } from './handleWebhookRequest';
 import { MIN_SECRET_LENGTH, secretProblem, TOKEN_QUERY_PARAMETER } from './webhookSecret';
@@ -33,8 +33,8 @@ export async function readTriggerSettings(ctx: IWebhookFunctions): Promise<Trigg
 	return {
 		events: Array.isArray(events) ? events.filter((name): name is string => typeof name === 'string') : [],
 		expectedToken: await readExpectedToken(ctx),
-		ignoredReceivedFrom: parseReceivedFromList(options.ignoreReceivedFrom),
-		handoverReceivedFrom: usesCredential(ctx) ? parseReceivedFromList(options.handoverReceivedFrom) : [],
+		ignoredReceivedFrom: commaSeparated(options.ignoreReceivedFrom),
+		handoverReceivedFrom: usesCredential(ctx) ? commaSeparated(options.handoverReceivedFrom) : [],
 		// Version 1 never paused: its workflows keep behaving as they were saved.
 		humanPauseMs: usesCredential(ctx) ? Math.round(pauseMinutes * 60_000) : 0,
 		startOn,

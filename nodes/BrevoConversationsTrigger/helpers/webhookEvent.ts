@@ -43,3 +43,12 @@ export function withoutUndefined<T extends IDataObject>(object: T): T {
 	for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
 	return object;
 }
+
+/** "n8n-bot, n8n-orders" → ['n8n-bot', 'n8n-orders']: the option lists a user types; empty entries are dropped. */
+export function commaSeparated(value: unknown): string[] {
+	if (typeof value !== 'string') return [];
+	return value
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter((entry) => entry !== '');
+}
