@@ -22,6 +22,7 @@ import {
 	MAX_CONVERSATIONS,
 	MAX_DELIVERED_PER_CONVERSATION,
 	mergeStates,
+	REFRESH_AFTER_MS,
 	type ConversationStates,
 } from '../../nodes/BrevoConversationsTrigger/helpers/conversationMemory';
 import { TriggerWebhookServer } from './webhookServer';
@@ -237,15 +238,17 @@ describe('the state stays small', () => {
 		expect(bytes).toBeLessThan(200_000);
 	});
 
-	it('forgets a conversation 24 h after its last event, keeps at most MAX_CONVERSATIONS (oldest dropped)', () => {
+	it.each([5, 40])('forgets a conversation 24 h after its last event, keeps at most MAX_CONVERSATIONS (oldest dropped; %i over)', (over) => {
 		const states: ConversationStates = {};
-		for (let i = 0; i < MAX_CONVERSATIONS + 5; i++) states[`c${i}`] = { delivered: [], lastEventAt: T0 + i };
+		// Inserted newest first, so that the oldest are not simply the first keys
+		for (let i = MAX_CONVERSATIONS + over - 1; i >= 0; i--) states[`c${i}`] = { delivered: [], lastEventAt: T0 + i };
 		states.old = { delivered: [], lastEventAt: T0 - FORGET_AFTER_MS };
-		const kept = boundedStates(states, T0 + MAX_CONVERSATIONS + 5);
+		const kept = boundedStates(states, T0 + MAX_CONVERSATIONS + over);
 		expect(Object.keys(kept)).toHaveLength(MAX_CONVERSATIONS);
 		expect(kept.old).toBeUndefined();
-		expect(kept.c0).toBeUndefined();
-		expect(kept[`c${MAX_CONVERSATIONS + 4}`]).toBeDefined();
+		for (let i = 0; i < over; i++) expect(kept[`c${i}`]).toBeUndefined();
+		expect(kept[`c${over}`]).toBeDefined();
+		expect(kept[`c${MAX_CONVERSATIONS + over - 1}`]).toBeDefined();
 	});
 
 	it('keeps the newest message IDs of a conversation only', async () => {
@@ -263,11 +266,53 @@ describe('the state stays small', () => {
 		expect(Object.keys(stored().conversations)).toEqual([CONVERSATION_ID]);
 	});
 
+	it('merging a copy that adds nothing gives back the loaded states themselves (no copy, nothing to save)', () => {
+		const loaded: ConversationStates = { c: { delivered: ['a'], lastEventAt: 1 } };
+		expect(mergeStates(loaded, { c: { delivered: ['a'], lastEventAt: 1 } })).toBe(loaded);
+		expect(mergeStates(loaded, { d: { delivered: [], lastEventAt: 1 } })).not.toBe(loaded);
+	});
+
 	it('merging two copies unites their messages and keeps the later pause', () => {
 		const merged = mergeStates(
 			{ c: { delivered: ['a', 'b'], lastEventAt: 1, pausedUntil: 5 } },
 			{ c: { delivered: ['b', 'c'], lastEventAt: 2 }, d: { delivered: ['x'], lastEventAt: 3 } },
 		);
 		expect(merged).toEqual({ c: { delivered: ['a', 'b', 'c'], lastEventAt: 2, pausedUntil: 5 }, d: { delivered: ['x'], lastEventAt: 3 } });
+	});
+});
+
+describe('what is saved, and when (n8n writes the whole static data on every save)', () => {
+	it('a re-delivery within the hour saves nothing; one later refreshes the event time', async () => {
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.staticDataSaves).toBe(1);
+		now += 10 * MINUTE;
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		await post(conversationFragment([ownReply('r1')]));
+		expect(server.staticDataSaves).toBe(1);
+		now = T0 + REFRESH_AFTER_MS;
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.staticDataSaves).toBe(2);
+		expect(stored().conversations[CONVERSATION_ID].lastEventAt).toBe(T0 + REFRESH_AFTER_MS);
+	});
+
+	it('n8n 2.41.1 does not save a call that starts: the next call saves it back, and a restart after that still knows the message', async () => {
+		server.startingCallsNotSaved = true;
+		await post(conversationStarted(visitor('v1', 'Hi')));
+		expect(server.staticDataSaves).toBe(0);
+		await post(conversationFragment([ownReply('r1')])); // the bot's reply, as Brevo echoes it
+		expect(server.staticDataSaves).toBe(1);
+		expect(stored().conversations[CONVERSATION_ID].delivered).toEqual(['v1']);
+		server.restart();
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(server.started).toHaveLength(1);
+	});
+
+	it('a pause is saved at once, and a forgotten conversation only when it was remembered', async () => {
+		await post(conversationFragment([human('a1')]));
+		expect(server.staticDataSaves).toBe(1);
+		await post({ ...conversationTranscript([visitor('v1', 'Hi')]), conversationId: 'never-seen' });
+		expect(server.staticDataSaves).toBe(1);
+		await post(conversationTranscript([human('a1')]));
+		expect(server.staticDataSaves).toBe(2);
 	});
 });

@@ -12,7 +12,8 @@
  * Workflow loaded with the saved static data, which is saved back whole after the call when the
  * node changed it (LiveWebhooks → WorkflowStaticDataService.saveStaticData). Overlapping calls
  * therefore load the same old data, as in n8n. `restart()` loads the node's code anew, as a new
- * n8n process would.
+ * n8n process would. `startingCallsNotSaved` copies n8n 2.41.1, where a call that starts an
+ * execution is not saved (README, What the trigger remembers).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -102,6 +103,12 @@ export class TriggerWebhookServer {
 	/** How often a call changed the static data (n8n writes the workflow's row each time) */
 	staticDataSaves = 0;
 
+	/**
+	 * As n8n 2.41.1: the execution's Workflow, built from the same static data object, resets its
+	 * changed flag before the webhook call's save, so a call that starts an execution saves nothing.
+	 */
+	startingCallsNotSaved = false;
+
 	private node: INode = savedTriggerNode({});
 
 	private workflow = this.buildWorkflow();
@@ -134,6 +141,7 @@ export class TriggerWebhookServer {
 		this.started.length = 0;
 		this.savedStaticData = {};
 		this.staticDataSaves = 0;
+		this.startingCallsNotSaved = false;
 	}
 
 	/** How often the trigger read its credential (n8n decrypts it from its database each time) */
@@ -207,7 +215,7 @@ export class TriggerWebhookServer {
 		};
 		const context = new WebhookContext(workflow, this.node, additionalData, 'webhook', webhookData, [], null);
 		const result = await this.nodeType.webhook!.call(context);
-		this.saveStaticData(workflow);
+		if (!(this.startingCallsNotSaved && result.workflowData !== undefined)) this.saveStaticData(workflow);
 
 		if (result.noWebhookResponse === true) {
 			if (!res.writableEnded) throw new Error('noWebhookResponse without a response written');

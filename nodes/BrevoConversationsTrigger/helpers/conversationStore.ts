@@ -1,5 +1,5 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
-import { boundedStates, mergeStates, validStates, type ConversationStates } from './conversationMemory';
+import { boundedStates, isRemembered, isWorthSaving, mergeStates, validStates, type ConversationStates } from './conversationMemory';
 import type { Memory, Remember } from './handleWebhookRequest';
 
 /** Where the states live in the node's workflow static data (which n8n persists with the workflow). */
@@ -24,20 +24,32 @@ export function openConversationStore(ctx: IWebhookFunctions, now: number): Conv
 	const staticData = ctx.getWorkflowStaticData('node');
 	// Test-URL calls get n8n's test copy of the static data: they must not mix with production's.
 	const key = `${ctx.getMode()}:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
-	let states = boundedStates(mergeStates(validStates(staticData[STATIC_DATA_KEY]), processCopies.get(key) ?? {}), now);
+	const loaded = validStates(staticData[STATIC_DATA_KEY]);
+	const mine = processCopies.get(key);
+	// A new object either way (never the process copy itself), so commit may change it in place.
+	const states = mine === undefined ? loaded : mergeStates(loaded, mine);
+	// This process remembers more than n8n loaded: an overlapping call's save dropped it, or n8n did
+	// not save the call that started an execution (README, What the trigger remembers). Save it back.
+	const healed = states !== loaded;
+	const recall = (conversationId: string) => {
+		const state = states[conversationId];
+		return state !== undefined && isRemembered(state, now) ? state : undefined;
+	};
 	return {
 		now,
-		recall: (conversationId) => states[conversationId],
+		recall,
 		commit(remember) {
 			if (remember === undefined) return;
-			const changed = { ...states };
-			if (remember.state) changed[remember.conversationId] = remember.state;
-			else delete changed[remember.conversationId];
-			states = boundedStates(changed, now);
+			const before = recall(remember.conversationId);
+			if (remember.state === undefined ? before === undefined : !isWorthSaving(before, remember.state)) {
+				if (!healed) return;
+			} else if (remember.state) states[remember.conversationId] = remember.state;
+			else delete states[remember.conversationId];
+			const kept = boundedStates(states, now);
 			// Setting the property marks the static data changed, so n8n saves it after this call.
-			staticData[STATIC_DATA_KEY] = states;
+			staticData[STATIC_DATA_KEY] = kept;
 			processCopies.delete(key);
-			processCopies.set(key, states);
+			processCopies.set(key, kept);
 			if (processCopies.size > MAX_TRIGGERS_KEPT) processCopies.delete(processCopies.keys().next().value as string);
 		},
 	};
