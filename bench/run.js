@@ -24,7 +24,8 @@
  *   --trigger                                    instead: the trigger side (bench/trigger.js): chat events
  *                                                per second, one n8n vs queue mode, trigger vs Webhook node;
  *                                                on the first of --runtimes, else the default runtime (2.41.1)
- *   --trigger-events=100 --trigger-rounds=3 --trigger-concurrency=10 --trigger-profile   (see there)
+ *   --trigger-events=100 --trigger-rounds=3 --trigger-concurrency=10 --trigger-profile
+ *   --trigger-conversations=1000                 (see there)
  *   --upstream                                   instead: the proposals to n8n of docs/upstream/ (bench/upstream.js):
  *                                                A/B and trigger on the pinned runtime vs throw-away patched copies;
  *                                                --n (default 1000), --pairs (default 4), --trigger-events, --trigger-rounds
@@ -55,6 +56,7 @@ const { values: opts } = parseArgs({
 		'trigger-rounds': { type: 'string', default: '3' },
 		'trigger-concurrency': { type: 'string', default: '10' },
 		'trigger-profile': { type: 'boolean', default: false },
+		'trigger-conversations': { type: 'string', default: '1000' },
 		upstream: { type: 'boolean', default: false },
 	},
 });
@@ -466,6 +468,7 @@ const trigger = () =>
 		rounds: Number(opts['trigger-rounds']),
 		concurrency: Number(opts['trigger-concurrency']),
 		profile: opts['trigger-profile'],
+		conversations: Number(opts['trigger-conversations']),
 		out: opts.out,
 	});
 

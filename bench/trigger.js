@@ -15,9 +15,17 @@
  *
  * A third set-up, single-lazy, is the single one with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (see LAZY).
  *
+ * T0 is T remembering nothing (Start On: Any New Message), to measure what the conversation memory
+ * costs; WH the Webhook node checking the token with a Header Auth credential. T starts with
+ * --trigger-conversations active conversations remembered (its static data, imported with it), as a
+ * busy inbox has them. `T+echo` and `T0+echo` also post, after each event, the reply as Brevo posts
+ * it back (a fragment with the bot's labelled message): in a live inbox that call is the one that
+ * writes the memory to the database (n8n 2.41 does not save a call that starts an execution).
+ *
  *   --trigger-events=100     events per run      --trigger-rounds=3     rounds
  *   --trigger-concurrency=10 requests in flight  --trigger-profile      T and W each profiled (--cpu-prof)
  *                                                                        in the single n8n, summarised
+ *   --trigger-conversations=1000  conversations T remembers at the start
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -28,7 +36,7 @@ const { fakeBrevoN8nEnv, installPackage, packPackage, runN8nOk, waitFor } = requ
 const { visitorReplyExample } = require('../e2e/workflows');
 const { N8nProcess, startCluster, descendantsOf } = require('../e2e/queue/cluster');
 const { ensureServerPackages, startPostgres, startRedis } = require('../e2e/queue/services');
-const { postEvents, repliesByVisitor, visitors } = require('../e2e/queue/chatTraffic');
+const { chatEvent, postEvents, replyEchoEvent, repliesByVisitor, visitors } = require('../e2e/queue/chatTraffic');
 const { summarise, timeUnder } = require('./cpuprofile');
 
 const TOKEN = 'benchTriggerToken0123456789abcd';
@@ -112,14 +120,37 @@ function statelessTriggerWorkflow(example) {
 }
 const STATELESS_PATH = 'b1000000-0000-4000-8000-0000000000a0/webhook';
 
-/** Imports T, W, WH and T0 with their credentials and publishes them (n8n's CLI, before n8n starts). */
-async function importWorkflows(n8n, example) {
+/** The visitor whose conversation the memory holds first (prefilled): bench/trigger.js checks it is recognised. */
+const PREFILLED_VISITOR = (i) => `prefill-${String(i).padStart(4, '0')}`;
+
+/**
+ * T's static data with `count` conversations remembered, each with its visitor's first message
+ * (chatEvent's ID) and two more, the last event within the last hour: what a busy inbox leaves in
+ * the trigger's memory. Written by the package's own encoder (dist, built by packPackage).
+ */
+function prefilledStaticData(example, count, now = Date.now()) {
+	const { encodeStates } = require('../dist/nodes/BrevoConversationsTrigger/helpers/conversationMemory');
+	const trigger = example.workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+	const states = new Map();
+	for (let i = 0; i < count; i++) {
+		const visitorId = PREFILLED_VISITOR(i);
+		states.set(`conv-${visitorId}`, { delivered: [`msg-${visitorId}`, `msg-${visitorId}-2`, `msg-${visitorId}-3`], lastEventAt: now - i * 1000 });
+	}
+	return { [`node:${trigger.name}`]: { conversations: encodeStates(states) } };
+}
+
+/**
+ * Imports T, W, WH and T0 with their credentials and publishes them (n8n's CLI, before n8n starts);
+ * T with `conversations` conversations in its memory.
+ */
+async function importWorkflows(n8n, example, { conversations = 0 } = {}) {
 	const input = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-bench-trigger-input-'));
 	fs.mkdirSync(path.join(input, 'workflows'));
 	const headerAuth = { ...HEADER_AUTH_CREDENTIAL, type: 'httpHeaderAuth', data: { name: TOKEN_HEADER, value: TOKEN } };
 	fs.writeFileSync(path.join(input, 'credentials.json'), JSON.stringify([...example.credentials, headerAuth]));
 	const webhook = webhookNodeWorkflow(example);
-	const all = [example.workflow, webhook, headerAuthWebhookWorkflow(example), statelessTriggerWorkflow(example)];
+	const remembering = conversations > 0 ? { ...example.workflow, staticData: prefilledStaticData(example, conversations) } : example.workflow;
+	const all = [remembering, webhook, headerAuthWebhookWorkflow(example), statelessTriggerWorkflow(example)];
 	for (const wf of all) fs.writeFileSync(path.join(input, 'workflows', `${wf.id}.json`), JSON.stringify(wf));
 	await n8n(['import:credentials', `--input=${path.join(input, 'credentials.json')}`]);
 	await n8n(['import:workflow', '--separate', `--input=${path.join(input, 'workflows')}`]);
@@ -150,7 +181,7 @@ async function run(setup, variant, round, fake, opts) {
 	const cpuBefore = cpuSeconds(setup.pids());
 	const started = process.hrtime.bigint();
 	const before = fake.requestCount;
-	const statuses = await postEvents(variant.url, ids, { concurrency: opts.concurrency, headers: variant.headers });
+	const statuses = await postEvents(variant.url, ids, { concurrency: opts.concurrency, headers: variant.headers, body: variant.body });
 	if (!statuses.every((s) => s === 200)) throw new Error(`${setup.name} ${variant.name}: statuses ${statuses.join(',')}`);
 	await waitFor(() => fake.requestCount - before >= ids.length, 300000, `${ids.length} replies`, 20);
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -165,13 +196,13 @@ async function run(setup, variant, round, fake, opts) {
 	return result;
 }
 
-async function startSingle(runtime, tgz, example, name = 'single', extraEnv = {}) {
+async function startSingle(runtime, tgz, example, name = 'single', extraEnv = {}, { conversations = 0 } = {}) {
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), `brevo-bench-trigger-${name}-`));
 	await installPackage(runtime, home, tgz);
 	const env = await fakeBrevoN8nEnv(runtime, home, { N8N_ENCRYPTION_KEY: 'bench-trigger-encryption-key-0123456789', N8N_LOG_LEVEL: 'warn', ...extraEnv });
 	delete env.NODE_OPTIONS; // the e2e's preloads stay out; a bench preload comes in extraEnv
 	if (extraEnv.NODE_OPTIONS) env.NODE_OPTIONS = extraEnv.NODE_OPTIONS;
-	await importWorkflows((args) => runN8nOk(runtime, env, args), example);
+	await importWorkflows((args) => runN8nOk(runtime, env, args), example, { conversations });
 	const start = (nodeArgs = []) => new N8nProcess(name, runtime, env, ['start'], path.join(home, 'n8n.log'), nodeArgs);
 	const base = `http://127.0.0.1:${env.N8N_PORT}`;
 	const setup = {
@@ -235,7 +266,7 @@ async function profileSingle(single, variants, fake, opts) {
 function renderSection(result, opts) {
 	const L = [SECTION.start, '## Trigger throughput: chat events that end in a reply', ''];
 	L.push('Generated by `npm run bench -- --trigger` (bench/trigger.js, ≈ 10 min on 2 shared cores); `--trigger-events=N --trigger-rounds=K',
-		'--trigger-concurrency=C --trigger-profile` change it. The rest of this file is not touched by it.', '');
+		'--trigger-concurrency=C --trigger-conversations=M --trigger-profile` change it. The rest of this file is not touched by it.', '');
 	L.push(`- Date: ${result.began.toISOString()}; n8n ${result.n8nVersion} on Node ${result.nodeVersion}; ${os.cpus().length} CPUs shared with other engineers' runs (load average at the end ${os.loadavg().map((x) => f(x, 1)).join(' / ')})`);
 	L.push(`- Each run: ${opts.events} \`conversationStarted\` events (one visitor each), ${opts.concurrency} requests in flight, posted to the`,
 		'  production webhook; the run ends when the fake Brevo has stored every reply (each visitor exactly once, checked).',
@@ -243,7 +274,14 @@ function renderSection(result, opts) {
 		'  task runners, and in queue mode Postgres and Redis) during the run ÷ events.');
 	L.push('- **T** = examples/visitor-reply.json: Brevo Conversations Trigger → Brevo Conversations *Send*. **W** = n8n\'s Webhook node',
 		'  (POST, respond immediately) → IF (`{{ $json.query.token }}` equals the secret: the check the trigger makes) → the same',
-		'  *Send* node with Visitor ID and Text mapped from `$json.body.visitor`. Same bodies, same URL query `?token=…`.');
+		'  *Send* node with Visitor ID and Text mapped from `$json.body.visitor`. Same bodies, same URL query `?token=…`.',
+		`  T starts each set-up with **${opts.conversations} conversations remembered** (imported as its static data, ≈ ${f(result.prefillBytes / 1024, 0)} KB; checked: a`,
+		'  prefilled visitor\'s message delivered again starts nothing). **T0** = T remembering nothing (*Start On: Any New Message*).',
+		'  **WH** = the Webhook node checking the token itself with a Header Auth credential (the secret in a credential, as ours).',
+		'  **+echo**: after each event the same lane also posts the reply as Brevo posts it back (a fragment with the bot\'s',
+		'  message, labelled with the trigger\'s *Ignore Received From*); it starts nothing, and in T it is the call that writes',
+		'  the memory to the database, because n8n 2.41 does not save a call that starts an execution. events/s counts the',
+		'  visitor events only.');
 	L.push('- **single** = one `n8n start` with n8n\'s defaults (regular mode, sqlite). **single-lazy** = the same with',
 		'  `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`. **queue** = main + webhook process + 2 workers (`--concurrency=10`),',
 		`  Postgres 15 and Redis 7 on the same machine (e2e/queue/). All set-ups stay up; the runs alternate, ${opts.rounds} rounds.`, '');
@@ -293,6 +331,13 @@ function writeSection(file, section, markers = SECTION) {
 	fs.writeFileSync(file, next);
 }
 
+/** The prefilled memory is the one T runs with: a prefilled visitor's first message, delivered again, starts nothing. */
+async function expectRemembered(url) {
+	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chatEvent(PREFILLED_VISITOR(0))) });
+	const body = await response.json();
+	if (!/already started/.test(body.message)) throw new Error(`T does not recognise a prefilled conversation: ${response.status} ${JSON.stringify(body)}`);
+}
+
 async function benchTrigger(opts) {
 	const began = new Date();
 	const bins = await ensureServerPackages();
@@ -303,9 +348,10 @@ async function benchTrigger(opts) {
 	const example = visitorReplyExample({ id: 'benchTriggerRep1', token: TOKEN, apiKey: API_KEY, baseUrl });
 	const stack = [];
 	try {
-		const single = await startSingle(runtime, tgz, example);
+		const memory = { conversations: opts.conversations };
+		const single = await startSingle(runtime, tgz, example, 'single', {}, memory);
 		stack.push(single);
-		const lazy = await startSingle(runtime, tgz, example, 'single-lazy', LAZY);
+		const lazy = await startSingle(runtime, tgz, example, 'single-lazy', LAZY, memory);
 		stack.push(lazy);
 		const postgres = await startPostgres(bins.postgres);
 		stack.push(postgres);
@@ -318,7 +364,7 @@ async function benchTrigger(opts) {
 			redis,
 			webhookPaths: [example.webhookPath, WEBHOOK_PATH],
 			extraEnv: { N8N_LOG_LEVEL: 'warn' },
-			setUp: (env, n8n) => importWorkflows(n8n, example),
+			setUp: (env, n8n) => importWorkflows(n8n, example, memory),
 		});
 		stack.push(cluster);
 		const queue = { name: 'queue', pids: () => [...cluster.processes.filter((p) => p.alive).map((p) => p.pid), postgres.pid, redis.pid] };
@@ -326,10 +372,17 @@ async function benchTrigger(opts) {
 			{ name: 'T', url: `${base}/webhook/${example.webhookPath}?token=${TOKEN}` },
 			{ name: 'W', url: `${base}/webhook/${WEBHOOK_PATH}?token=${TOKEN}` },
 		];
+		const label = example.workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger')).parameters.options.ignoreReceivedFrom;
+		const withEcho = (id) => [chatEvent(id), replyEchoEvent(id, label)];
+		const [singleT] = variantsOf(single.base);
+		const statelessUrl = `${single.base}/webhook/${STATELESS_PATH}?token=${TOKEN}`;
 		const singleOnly = [
-			{ name: 'T0', url: `${single.base}/webhook/${STATELESS_PATH}?token=${TOKEN}` },
+			{ name: 'T0', url: statelessUrl },
 			{ name: 'WH', url: `${single.base}/webhook/${HEADER_AUTH_PATH}`, headers: { [TOKEN_HEADER]: TOKEN } },
+			{ name: 'T+echo', url: singleT.url, body: withEcho },
+			{ name: 'T0+echo', url: statelessUrl, body: withEcho },
 		];
+		if (opts.conversations > 0) await expectRemembered(singleT.url);
 		const plan = [
 			...[...variantsOf(single.base), ...singleOnly].map((v) => [single, v]),
 			...variantsOf(lazy.base).map((v) => [lazy, v]),
@@ -352,12 +405,14 @@ async function benchTrigger(opts) {
 			{ label: 'queue: T time per event ÷ W time per event', values: ratio('queue W', 'queue T', 'eventsPerS') },
 			{ label: 'queue: T CPU per event ÷ W CPU per event', values: ratio('queue T', 'queue W', 'cpuMsPerEvent') },
 			{ label: 'T: queue events/s ÷ single events/s', values: ratio('queue T', 'single T', 'eventsPerS') },
-			{ label: 'single: T events/s ÷ T0 events/s (the conversation memory\'s cost; goal ≥ 0.9)', values: ratio('single T', 'single T0', 'eventsPerS') },
+			{ label: `single: T events/s ÷ T0 events/s (the conversation memory's cost, ${opts.conversations} conversations remembered; goal ≥ 0.9)`, values: ratio('single T', 'single T0', 'eventsPerS') },
+			{ label: 'single: T+echo events/s ÷ T0+echo events/s (the same with each reply posted back, the call that saves the memory)', values: ratio('single T+echo', 'single T0+echo', 'eventsPerS') },
 			{ label: 'single: T time per event ÷ WH time per event (Webhook node with Header Auth credential)', values: ratio('single WH', 'single T', 'eventsPerS') },
 			{ label: 'single: T CPU per event ÷ WH CPU per event', values: ratio('single T', 'single WH', 'cpuMsPerEvent') },
 		];
 		const n8nVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(runtime.n8nBin), '..', 'package.json'), 'utf8')).version;
-		const result = { began, runs, ratios, n8nVersion, nodeVersion: runtime.nodeVersion };
+		const prefillBytes = JSON.stringify(prefilledStaticData(example, opts.conversations)).length;
+		const result = { began, runs, ratios, n8nVersion, nodeVersion: runtime.nodeVersion, prefillBytes };
 		if (opts.profile) result.profile = await profileSingle(single, variantsOf(single.base), fake, opts);
 		const section = renderSection(result, opts);
 		process.stdout.write(section);

@@ -562,7 +562,9 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			const savedConversations = async () => {
 				const [row] = await live.query(state.runtime, state.dbFile, 'SELECT staticData FROM workflow_entity WHERE id = ?', [MEMORY_WF]);
 				const staticData = typeof row?.staticData === 'string' ? JSON.parse(row.staticData) : row?.staticData;
-				return Object.keys(staticData?.['node:Brevo Conversations Trigger']?.conversations ?? {}).sort();
+				// One string (conversationMemory.ts), read with the package's own decoder (built by the run)
+				const { decodeStates } = require('../dist/nodes/BrevoConversationsTrigger/helpers/conversationMemory');
+				return [...decodeStates(staticData?.['node:Brevo Conversations Trigger']?.conversations).keys()].sort();
 			};
 			assert.deepEqual(await savedConversations(), ['lvConv1', 'lvConv2', 'lvConv3', 'lvConv4'], 'n8n saved the memory in the workflow\'s static data');
 			await stopN8n();

@@ -16,8 +16,20 @@ function chatEvent(visitorId) {
 }
 
 /**
- * Posts one event per visitor to `url`, `concurrency` at a time; resolves the HTTP statuses in
- * visitor order. Each request is bounded (`timeoutMs`).
+ * The workflow's reply as Brevo posts it back: a fragment with the agent message the Send node
+ * wrote, labelled `receivedFrom` (the trigger's Ignore Received From), in the visitor's conversation.
+ */
+function replyEchoEvent(visitorId, receivedFrom) {
+	const body = events.conversationFragment([events.agentMessage(`reply-${visitorId}`, `Hi ${visitorId}!`, Date.now(), { receivedFrom })]);
+	body.conversationId = `conv-${visitorId}`;
+	body.visitor.id = visitorId;
+	return body;
+}
+
+/**
+ * Posts one event per visitor to `url`, `concurrency` at a time (`body` may give several, posted
+ * one after the other); resolves the HTTP statuses in visitor order (the worst of a visitor's).
+ * Each request is bounded (`timeoutMs`).
  */
 async function postEvents(url, visitorIds, { concurrency = 8, timeoutMs = 30000, body = chatEvent, headers = {} } = {}) {
 	const statuses = new Array(visitorIds.length);
@@ -25,14 +37,16 @@ async function postEvents(url, visitorIds, { concurrency = 8, timeoutMs = 30000,
 	const lane = async () => {
 		while (next < visitorIds.length) {
 			const i = next++;
-			const response = await fetch(url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', ...headers },
-				body: JSON.stringify(body(visitorIds[i])),
-				signal: AbortSignal.timeout(timeoutMs),
-			});
-			await response.arrayBuffer();
-			statuses[i] = response.status;
+			for (const one of [body(visitorIds[i])].flat()) {
+				const response = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', ...headers },
+					body: JSON.stringify(one),
+					signal: AbortSignal.timeout(timeoutMs),
+				});
+				await response.arrayBuffer();
+				statuses[i] = Math.max(statuses[i] ?? 0, response.status);
+			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, visitorIds.length) }, lane));
@@ -48,4 +62,4 @@ function repliesByVisitor(fake) {
 
 const visitors = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
 
-module.exports = { chatEvent, postEvents, repliesByVisitor, visitors };
+module.exports = { chatEvent, replyEchoEvent, postEvents, repliesByVisitor, visitors };

@@ -17,11 +17,14 @@ import {
 	visitorMessage,
 } from '../fake-brevo/brevoEvents';
 import {
-	boundedStates,
+	decodeStates,
+	encodeStates,
 	FORGET_AFTER_MS,
+	forgetOld,
+	holdsMoreThan,
 	MAX_CONVERSATIONS,
 	MAX_DELIVERED_PER_CONVERSATION,
-	mergeStates,
+	mergeInto,
 	REFRESH_AFTER_MS,
 	type ConversationStates,
 } from '../../nodes/BrevoConversationsTrigger/helpers/conversationMemory';
@@ -60,7 +63,9 @@ const visitor = (id: string, text: string, minutesAgo = 0) => visitorMessage(id,
 const human = (id: string, minutesAgo = 0) => agentMessage(id, 'Julia here, let me check', now - minutesAgo * MINUTE);
 const ownReply = (id: string) => agentMessage(id, 'Bot answer', now, { receivedFrom: BOT_LABEL });
 const handover = (id: string) => agentMessage(id, 'A colleague will take over', now, { receivedFrom: HANDOVER_LABEL });
-const stored = () => server.savedStaticData['node:Brevo Conversations Trigger'] as { conversations: ConversationStates };
+/** What n8n's database holds for the trigger: one string (conversationMemory.ts), read back with the trigger's decoder */
+const storedRaw = () => (server.savedStaticData['node:Brevo Conversations Trigger'] as { conversations?: unknown } | undefined)?.conversations;
+const stored = () => decodeStates(storedRaw());
 
 describe('each visitor message starts the workflow once', () => {
 	it('the first message in Conversation Started, then again in the first fragment: one start', async () => {
@@ -114,7 +119,7 @@ describe('each visitor message starts the workflow once', () => {
 		expect(startedIds).toHaveLength(50);
 		expect(new Set(startedIds).size).toBe(50);
 		// The merge with this process's copy heals what n8n's whole-object saves dropped.
-		expect(Object.keys(stored().conversations)).toHaveLength(50);
+		expect([...stored().keys()]).toHaveLength(50);
 	});
 
 	it('a message without an ID cannot be recognised: it always starts', async () => {
@@ -172,9 +177,9 @@ describe('the bot steps back while a human agent answers', () => {
 
 	it('the transcript ends the pause and forgets the conversation', async () => {
 		await post(conversationFragment([human('a1')]));
-		expect(stored().conversations[CONVERSATION_ID].pausedUntil).toBe(T0 + 30 * MINUTE);
+		expect(stored().get(CONVERSATION_ID)?.pausedUntil).toBe(T0 + 30 * MINUTE);
 		await post(conversationTranscript([human('a1')]));
-		expect(stored().conversations[CONVERSATION_ID]).toBeUndefined();
+		expect(stored().get(CONVERSATION_ID)).toBeUndefined();
 		await post(conversationFragment([visitor('v9', 'One more question')]));
 		expect(server.started.map((run) => run[0][0].json.eventName)).toEqual(['conversationTranscript', 'conversationFragment']);
 	});
@@ -224,36 +229,49 @@ describe('the bot steps back while a human agent answers', () => {
 });
 
 describe('the state stays small', () => {
-	it('1,000 active conversations take about 150 bytes each (printed for the README)', async () => {
-		const states: ConversationStates = {};
+	it('1,000 active conversations take about 100 bytes each, stored as one string (printed for the README)', async () => {
+		const states: ConversationStates = new Map();
 		for (let i = 0; i < 1000; i++) {
-			states[`MxhGJAEugdLtS${String(i).padStart(4, '0')}`] = {
+			states.set(`MxhGJAEugdLtS${String(i).padStart(4, '0')}`, {
 				delivered: ['dkmyYPxJyh5rKDhRT', 'eYBEm3gq3zc5ayE2g', 'kZMvWhf8npAu3H6qd'],
 				lastEventAt: T0,
 				pausedUntil: T0 + 30 * MINUTE,
-			};
+			});
 		}
-		const bytes = JSON.stringify({ conversations: boundedStates(states, T0) }).length;
+		const encoded = encodeStates(states);
+		expect(decodeStates(encoded)).toEqual(states);
+		const bytes = JSON.stringify({ conversations: encoded }).length;
 		process.stderr.write(`[static data] 1,000 conversations with 3 messages each: ${bytes} bytes\n`);
-		expect(bytes).toBeLessThan(200_000);
+		expect(bytes).toBeLessThan(110_000);
+	});
+
+	it('n8n holds one string, not an object per conversation (n8n walks and wraps every object on each call)', async () => {
+		await post(conversationFragment([visitor('v1', 'Hi')]));
+		expect(typeof storedRaw()).toBe('string');
+		expect(decodeStates('not json')).toEqual(new Map());
+		expect(decodeStates({ c: { delivered: [], lastEventAt: 1 } })).toEqual(new Map());
+		expect([...decodeStates('ok 1 0 m;bad x 0;bad2 1;bad3 1 0 %zz;% 1 0;').keys()]).toEqual(['ok']);
+		const odd: ConversationStates = new Map([['c; "1"\\%', { delivered: ['a b', 'x;y', 'ü\n', '%41'], lastEventAt: 1, pausedUntil: 2 }]]);
+		expect(encodeStates(odd)).toBe('c%3b%20%221%22%5c%25 1 2 a%20b x%3by ü%0a %2541;');
+		expect(decodeStates(encodeStates(odd))).toEqual(odd);
 	});
 
 	it.each([5, 40])('forgets a conversation 24 h after its last event, keeps at most MAX_CONVERSATIONS (oldest dropped; %i over)', (over) => {
-		const states: ConversationStates = {};
+		const states: ConversationStates = new Map();
 		// Inserted newest first, so that the oldest are not simply the first keys
-		for (let i = MAX_CONVERSATIONS + over - 1; i >= 0; i--) states[`c${i}`] = { delivered: [], lastEventAt: T0 + i };
-		states.old = { delivered: [], lastEventAt: T0 - FORGET_AFTER_MS };
-		const kept = boundedStates(states, T0 + MAX_CONVERSATIONS + over);
-		expect(Object.keys(kept)).toHaveLength(MAX_CONVERSATIONS);
-		expect(kept.old).toBeUndefined();
-		for (let i = 0; i < over; i++) expect(kept[`c${i}`]).toBeUndefined();
-		expect(kept[`c${over}`]).toBeDefined();
-		expect(kept[`c${MAX_CONVERSATIONS + over - 1}`]).toBeDefined();
+		for (let i = MAX_CONVERSATIONS + over - 1; i >= 0; i--) states.set(`c${i}`, { delivered: [], lastEventAt: T0 + i });
+		states.set('old', { delivered: [], lastEventAt: T0 - FORGET_AFTER_MS });
+		forgetOld(states, T0 + MAX_CONVERSATIONS + over);
+		expect(states.size).toBe(MAX_CONVERSATIONS);
+		expect(states.has('old')).toBe(false);
+		for (let i = 0; i < over; i++) expect(states.has(`c${i}`)).toBe(false);
+		expect(states.has(`c${over}`)).toBe(true);
+		expect(states.has(`c${MAX_CONVERSATIONS + over - 1}`)).toBe(true);
 	});
 
 	it('keeps the newest message IDs of a conversation only', async () => {
 		for (let i = 0; i < MAX_DELIVERED_PER_CONVERSATION + 3; i++) await post(conversationFragment([visitor(`v${i}`, 'x')]));
-		const { delivered } = stored().conversations[CONVERSATION_ID];
+		const { delivered } = stored().get(CONVERSATION_ID)!;
 		expect(delivered).toHaveLength(MAX_DELIVERED_PER_CONVERSATION);
 		expect(delivered[delivered.length - 1]).toBe(`v${MAX_DELIVERED_PER_CONVERSATION + 2}`);
 	});
@@ -263,21 +281,24 @@ describe('the state stays small', () => {
 		now += FORGET_AFTER_MS;
 		server.restart();
 		await post(conversationFragment([visitor('v2', 'Hi')]));
-		expect(Object.keys(stored().conversations)).toEqual([CONVERSATION_ID]);
+		expect([...stored().keys()]).toEqual([CONVERSATION_ID]);
 	});
 
-	it('merging a copy that adds nothing gives back the loaded states themselves (no copy, nothing to save)', () => {
-		const loaded: ConversationStates = { c: { delivered: ['a'], lastEventAt: 1 } };
-		expect(mergeStates(loaded, { c: { delivered: ['a'], lastEventAt: 1 } })).toBe(loaded);
-		expect(mergeStates(loaded, { d: { delivered: [], lastEventAt: 1 } })).not.toBe(loaded);
-	});
-
-	it('merging two copies unites their messages and keeps the later pause', () => {
-		const merged = mergeStates(
-			{ c: { delivered: ['a', 'b'], lastEventAt: 1, pausedUntil: 5 } },
-			{ c: { delivered: ['b', 'c'], lastEventAt: 2 }, d: { delivered: ['x'], lastEventAt: 3 } },
+	it('merging two copies unites their messages and keeps the later pause; the result holds more than the stored one', () => {
+		const states: ConversationStates = new Map([['c', { delivered: ['a', 'b'], lastEventAt: 1, pausedUntil: 5 }]]);
+		const loaded: ConversationStates = new Map([
+			['c', { delivered: ['b', 'c'], lastEventAt: 2 }],
+			['d', { delivered: ['x'], lastEventAt: 3 }],
+		]);
+		mergeInto(states, loaded);
+		expect(states).toEqual(
+			new Map([
+				['c', { delivered: ['a', 'b', 'c'], lastEventAt: 2, pausedUntil: 5 }],
+				['d', { delivered: ['x'], lastEventAt: 3 }],
+			]),
 		);
-		expect(merged).toEqual({ c: { delivered: ['a', 'b', 'c'], lastEventAt: 2, pausedUntil: 5 }, d: { delivered: ['x'], lastEventAt: 3 } });
+		expect(holdsMoreThan(states, loaded)).toBe(true);
+		expect(holdsMoreThan(loaded, new Map(loaded))).toBe(false);
 	});
 });
 
@@ -292,7 +313,7 @@ describe('what is saved, and when (n8n writes the whole static data on every sav
 		now = T0 + REFRESH_AFTER_MS;
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		expect(server.staticDataSaves).toBe(2);
-		expect(stored().conversations[CONVERSATION_ID].lastEventAt).toBe(T0 + REFRESH_AFTER_MS);
+		expect(stored().get(CONVERSATION_ID)?.lastEventAt).toBe(T0 + REFRESH_AFTER_MS);
 	});
 
 	it('n8n 2.41.1 does not save a call that starts: the next call saves it back, and a restart after that still knows the message', async () => {
@@ -301,7 +322,7 @@ describe('what is saved, and when (n8n writes the whole static data on every sav
 		expect(server.staticDataSaves).toBe(0);
 		await post(conversationFragment([ownReply('r1')])); // the bot's reply, as Brevo echoes it
 		expect(server.staticDataSaves).toBe(1);
-		expect(stored().conversations[CONVERSATION_ID].delivered).toEqual(['v1']);
+		expect(stored().get(CONVERSATION_ID)?.delivered).toEqual(['v1']);
 		server.restart();
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		expect(server.started).toHaveLength(1);
@@ -314,5 +335,17 @@ describe('what is saved, and when (n8n writes the whole static data on every sav
 		expect(server.staticDataSaves).toBe(1);
 		await post(conversationTranscript([human('a1')]));
 		expect(server.staticDataSaves).toBe(2);
+	});
+
+	it('a transcript that starts the workflow (not saved by n8n 2.41.1) still forgets the conversation: the older stored copy does not bring it back', async () => {
+		await post(conversationFragment([human('a1')]));
+		expect(stored().get(CONVERSATION_ID)?.pausedUntil).toBe(T0 + 30 * MINUTE);
+		server.startingCallsNotSaved = true;
+		await post(conversationTranscript([human('a1')]));
+		expect(stored().has(CONVERSATION_ID)).toBe(true); // n8n kept the old copy
+		await post(conversationFragment([visitor('v9', 'One more question')]));
+		expect(server.started.map((run) => run[0][0].json.eventName)).toEqual(['conversationTranscript', 'conversationFragment']);
+		await post({ ...conversationFragment([ownReply('r1')]), conversationId: 'other' });
+		expect(stored().get(CONVERSATION_ID)?.pausedUntil).toBeUndefined();
 	});
 });

@@ -1,22 +1,64 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
-import { boundedStates, isRemembered, isWorthSaving, mergeStates, validStates, type ConversationStates } from './conversationMemory';
+import {
+	decodeStates,
+	encodeStates,
+	forgetOld,
+	holdsMoreThan,
+	isRemembered,
+	isWorthSaving,
+	mergeInto,
+	type ConversationStates,
+} from './conversationMemory';
 import type { Memory, Remember } from './handleWebhookRequest';
 
 /** Where the states live in the node's workflow static data (which n8n persists with the workflow). */
 const STATIC_DATA_KEY = 'conversations';
 
 /**
- * This process's latest states per workflow and trigger node. n8n loads static data per webhook
- * call and saves it whole, so of two overlapping calls the later save drops what the earlier one
- * remembered; merged into every load, this copy brings such a record back. Bounded like the
- * states themselves, and by the number of triggers it keeps.
+ * One n8n process's memory of one trigger: the states it knows, the string it last wrote to the
+ * static data, and the conversations it forgot (so that an older stored copy does not bring them back).
  */
-const processCopies = new Map<string, ConversationStates>();
+interface ProcessCopy {
+	states: ConversationStates;
+	written: unknown;
+	forgotten: Map<string, number>;
+}
+
+/**
+ * The memory of each trigger in this process. n8n loads static data per webhook call and saves it
+ * whole, so of two overlapping calls the later save drops what the earlier one remembered, and
+ * n8n 2.41 does not save a call that starts an execution at all; merged with every load that
+ * differs from what this process wrote, this copy brings such a record back with the next save.
+ * While the static data is what this process wrote, nothing is parsed: the copy is the memory.
+ */
+const processCopies = new Map<string, ProcessCopy>();
 const MAX_TRIGGERS_KEPT = 100;
+const MAX_FORGOTTEN_KEPT = 200;
 
 export interface ConversationStore extends Memory {
 	/** Writes the change (if any) to the static data n8n saves after this call, and to this process's copy */
 	commit(remember: Remember | undefined): void;
+}
+
+/** This process's copy of a trigger's memory, brought up to date with what n8n loaded. */
+function processCopy(key: string, stored: unknown): { copy: ProcessCopy; healed: boolean } {
+	let copy = processCopies.get(key);
+	processCopies.delete(key); // kept in order of use: the least recently used trigger goes first
+	if (copy === undefined) copy = { states: decodeStates(stored), written: stored, forgotten: new Map() };
+	processCopies.set(key, copy);
+	if (processCopies.size > MAX_TRIGGERS_KEPT) processCopies.delete(processCopies.keys().next().value as string);
+	if (stored === copy.written) return { copy, healed: false };
+
+	// Written by another process, before a restart, or n8n did not save this process's last write.
+	const loaded = decodeStates(stored);
+	mergeInto(copy.states, loaded);
+	for (const [conversationId, forgottenAt] of copy.forgotten) {
+		const state = copy.states.get(conversationId);
+		if (state !== undefined && state.lastEventAt <= forgottenAt) copy.states.delete(conversationId);
+	}
+	const healed = holdsMoreThan(copy.states, loaded) || [...loaded.keys()].some((id) => !copy.states.has(id));
+	if (!healed) copy.written = stored;
+	return { copy, healed };
 }
 
 /** The only place that reads or writes the trigger's static data. */
@@ -24,15 +66,9 @@ export function openConversationStore(ctx: IWebhookFunctions, now: number): Conv
 	const staticData = ctx.getWorkflowStaticData('node');
 	// Test-URL calls get n8n's test copy of the static data: they must not mix with production's.
 	const key = `${ctx.getMode()}:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
-	const loaded = validStates(staticData[STATIC_DATA_KEY]);
-	const mine = processCopies.get(key);
-	// A new object either way (never the process copy itself), so commit may change it in place.
-	const states = mine === undefined ? loaded : mergeStates(loaded, mine);
-	// This process remembers more than n8n loaded: an overlapping call's save dropped it, or n8n did
-	// not save the call that started an execution (README, What the trigger remembers). Save it back.
-	const healed = states !== loaded;
+	const { copy, healed } = processCopy(key, staticData[STATIC_DATA_KEY]);
 	const recall = (conversationId: string) => {
-		const state = states[conversationId];
+		const state = copy.states.get(conversationId);
 		return state !== undefined && isRemembered(state, now) ? state : undefined;
 	};
 	return {
@@ -40,17 +76,21 @@ export function openConversationStore(ctx: IWebhookFunctions, now: number): Conv
 		recall,
 		commit(remember) {
 			if (remember === undefined) return;
-			const before = recall(remember.conversationId);
-			if (remember.state === undefined ? before === undefined : !isWorthSaving(before, remember.state)) {
-				if (!healed) return;
-			} else if (remember.state) states[remember.conversationId] = remember.state;
-			else delete states[remember.conversationId];
-			const kept = boundedStates(states, now);
+			const { conversationId, state } = remember;
+			const before = recall(conversationId);
+			const changed = state === undefined ? before !== undefined : isWorthSaving(before, state);
+			if (!changed && !healed) return;
+			if (state !== undefined) copy.states.set(conversationId, state);
+			else if (changed) {
+				copy.states.delete(conversationId);
+				copy.forgotten.set(conversationId, now);
+				if (copy.forgotten.size > MAX_FORGOTTEN_KEPT) copy.forgotten.delete(copy.forgotten.keys().next().value as string);
+			}
+			forgetOld(copy.states, now);
+			const written = encodeStates(copy.states);
+			copy.written = written;
 			// Setting the property marks the static data changed, so n8n saves it after this call.
-			staticData[STATIC_DATA_KEY] = kept;
-			processCopies.delete(key);
-			processCopies.set(key, kept);
-			if (processCopies.size > MAX_TRIGGERS_KEPT) processCopies.delete(processCopies.keys().next().value as string);
+			staticData[STATIC_DATA_KEY] = written;
 		},
 	};
 }
