@@ -21,6 +21,8 @@ const STATIC_DATA_KEY = 'conversations';
 interface ProcessCopy {
 	states: ConversationStates;
 	written: unknown;
+	/** The last stored value merged in that differed from `written` (n8n may load the same stale one again) */
+	merged?: unknown;
 	forgotten: Map<string, number>;
 }
 
@@ -48,6 +50,8 @@ function processCopy(key: string, stored: unknown): { copy: ProcessCopy; healed:
 	processCopies.set(key, copy);
 	if (processCopies.size > MAX_TRIGGERS_KEPT) processCopies.delete(processCopies.keys().next().value as string);
 	if (stored === copy.written) return { copy, healed: false };
+	// The same stale value as last time (n8n did not save since): merged already, still to be saved back.
+	if (stored === copy.merged) return { copy, healed: true };
 
 	// Written by another process, before a restart, or n8n did not save this process's last write.
 	const loaded = decodeStates(stored);
@@ -57,7 +61,8 @@ function processCopy(key: string, stored: unknown): { copy: ProcessCopy; healed:
 		if (state !== undefined && state.lastEventAt <= forgottenAt) copy.states.delete(conversationId);
 	}
 	const healed = holdsMoreThan(copy.states, loaded) || [...loaded.keys()].some((id) => !copy.states.has(id));
-	if (!healed) copy.written = stored;
+	if (healed) copy.merged = stored;
+	else copy.written = stored;
 	return { copy, healed };
 }
 
