@@ -36,7 +36,8 @@ export const REFRESH_AFTER_MS = 60 * 60 * 1000;
  * string, whose quotes n8n would escape and unescape with every load and save. The trigger decodes
  * the string only when another process or an n8n restart changed it (conversationStore.ts).
  */
-const RESERVED = /[%; "\\\u0000-\u001f]/;
+// `%`, `;`, quote, backslash, and everything below `!` (space and control characters)
+const RESERVED = /[%;"\\]|[^\x21-\uFFFF]/;
 const RESERVED_ALL = new RegExp(RESERVED.source, 'g');
 const escapeId = (id: string) => (RESERVED.test(id) ? id.replace(RESERVED_ALL, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : id);
 function unescapeId(id: string): string | undefined {
