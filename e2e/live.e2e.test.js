@@ -555,10 +555,6 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			// n8n restarted between two deliveries of one message: the saved static data remembers it.
 			assert.equal(await send('lvConv4', events.conversationFragment([events.visitorMessage('lvM5', 'Before the restart', now)])), 'Workflow was started');
 			await finishedExecutions(MEMORY_WF, 4);
-			// n8n does not save the static data of a call that starts an execution (measured on 2.41.1:
-			// starting the execution resets its change flag before the webhook's save); the next call
-			// that starts nothing saves it. In a chat that is the bot's reply coming back from Brevo.
-			assert.match(await send('lvConv4', events.conversationFragment([events.agentMessage('lvR4', 'Bot reply', now + 1, { receivedFrom: 'n8n-support-bot' })])), /Only ignored messages/);
 			const savedConversations = async () => {
 				const [row] = await live.query(state.runtime, state.dbFile, 'SELECT staticData FROM workflow_entity WHERE id = ?', [MEMORY_WF]);
 				const staticData = typeof row?.staticData === 'string' ? JSON.parse(row.staticData) : row?.staticData;
@@ -566,6 +562,13 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 				const { decodeStates } = require('../dist/nodes/BrevoConversationsTrigger/helpers/conversationMemory');
 				return [...decodeStates(staticData?.['node:Brevo Conversations Trigger']?.conversations).keys()].sort();
 			};
+			// n8n 2.41 does not save the static data of a call that starts an execution: starting the
+			// execution resets its change flag before the webhook's save (docs/upstream/webhook-static-data-save.md).
+			// 2.8.4 and 1.x save it.
+			const startSaved = !RUNTIME.startsWith('2.41.');
+			assert.equal((await savedConversations()).includes('lvConv4'), startSaved, `the starting call's memory is ${startSaved ? '' : 'not '}saved by n8n ${RUNTIME}`);
+			// The next call that starts nothing saves it: in a chat that is the bot's reply coming back from Brevo.
+			assert.match(await send('lvConv4', events.conversationFragment([events.agentMessage('lvR4', 'Bot reply', now + 1, { receivedFrom: 'n8n-support-bot' })])), /Only ignored messages/);
 			assert.deepEqual(await savedConversations(), ['lvConv1', 'lvConv2', 'lvConv3', 'lvConv4'], 'n8n saved the memory in the workflow\'s static data');
 			await stopN8n();
 			assert.deepEqual(await savedConversations(), ['lvConv1', 'lvConv2', 'lvConv3', 'lvConv4'], 'still saved after n8n stopped');
