@@ -564,7 +564,7 @@ describe(`live n8n (${RUNTIME}): rate limits, secrets, the trigger`, () => {
 			};
 			// n8n 2.41 does not save the static data of a call that starts an execution: starting the
 			// execution resets its change flag before the webhook's save (docs/upstream/webhook-static-data-save.md).
-			// 2.8.4 and 1.x save it.
+			// 2.8.4 saves it.
 			const startSaved = !RUNTIME.startsWith('2.41.');
 			assert.equal((await savedConversations()).includes('lvConv4'), startSaved, `the starting call's memory is ${startSaved ? '' : 'not '}saved by n8n ${RUNTIME}`);
 			// The next call that starts nothing saves it: in a chat that is the bot's reply coming back from Brevo.
