@@ -33,7 +33,7 @@ const path = require('node:path');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { ensureRuntime, ROOT } = require('../e2e/runtime');
 const { fakeBrevoN8nEnv, installPackage, packPackage, runN8nOk, waitFor } = require('../e2e/n8n');
-const { visitorReplyExample } = require('../e2e/workflows');
+const { triggerNodeOf, visitorReplyExample } = require('../e2e/workflows');
 const { N8nProcess, startCluster, descendantsOf } = require('../e2e/queue/cluster');
 const { ensureServerPackages, startPostgres, startRedis } = require('../e2e/queue/services');
 const { chatEvent, postEvents, replyEchoEvent, repliesByVisitor, visitors } = require('../e2e/queue/chatTraffic');
@@ -113,7 +113,7 @@ function headerAuthWebhookWorkflow(example) {
 /** T0: our trigger remembering nothing (Start On: Any New Message): what the conversation memory costs. */
 function statelessTriggerWorkflow(example) {
 	const wf = structuredClone(example.workflow);
-	const trigger = wf.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+	const trigger = triggerNodeOf(wf);
 	trigger.webhookId = 'b1000000-0000-4000-8000-0000000000a0';
 	trigger.parameters.options = { ...trigger.parameters.options, startOn: 'anyMessage' };
 	return { ...wf, id: 'benchTriggerNoMem', name: 'bench: trigger without memory → reply', versionId: 'b1000000-0000-4000-8000-0000000000df' };
@@ -130,7 +130,7 @@ const PREFILLED_VISITOR = (i) => `prefill-${String(i).padStart(4, '0')}`;
  */
 function prefilledStaticData(example, count, now = Date.now()) {
 	const { encodeStates } = require('../dist/nodes/BrevoConversationsTrigger/helpers/conversationMemory');
-	const trigger = example.workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+	const trigger = triggerNodeOf(example.workflow);
 	const states = new Map();
 	for (let i = 0; i < count; i++) {
 		const visitorId = PREFILLED_VISITOR(i);
@@ -372,7 +372,7 @@ async function benchTrigger(opts) {
 			{ name: 'T', url: `${base}/webhook/${example.webhookPath}?token=${TOKEN}` },
 			{ name: 'W', url: `${base}/webhook/${WEBHOOK_PATH}?token=${TOKEN}` },
 		];
-		const label = example.workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger')).parameters.options.ignoreReceivedFrom;
+		const label = triggerNodeOf(example.workflow).parameters.options.ignoreReceivedFrom;
 		const withEcho = (id) => [chatEvent(id), replyEchoEvent(id, label)];
 		const [singleT] = variantsOf(single.base);
 		const statelessUrl = `${single.base}/webhook/${STATELESS_PATH}?token=${TOKEN}`;

@@ -138,9 +138,12 @@ const WEBHOOK_CREDENTIAL_TYPE = 'brevoConversationsWebhookApi';
  * credential) and its reply sent with an API key to `baseUrl`. Returns the workflow, the trigger's
  * webhook path and the credentials to import (`n8n import:credentials` format).
  */
+/** The Brevo Conversations Trigger node of a workflow. */
+const triggerNodeOf = (workflow) => workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+
 function visitorReplyExample({ id, token, apiKey, baseUrl }) {
 	const workflow = { ...readExample('visitor-reply.json'), id, versionId: randomUUID() };
-	const trigger = workflow.nodes.find((n) => n.type.endsWith('.brevoConversationsTrigger'));
+	const trigger = triggerNodeOf(workflow);
 	const reply = workflow.nodes.find((n) => n.type === NODE_TYPE);
 	const credentials = [{ ...reply.credentials.brevoConversationsApi, type: 'brevoConversationsApi', data: { apiKey, partnerKey: '', baseUrl } }];
 	if (trigger.typeVersion >= 2) {
@@ -151,4 +154,4 @@ function visitorReplyExample({ id, token, apiKey, baseUrl }) {
 	return { workflow, webhookPath: `${trigger.webhookId}/webhook`, credentials };
 }
 
-module.exports = { NODE_TYPE, EXAMPLES_DIR, singleNodeWorkflow, itemsWorkflow, readExample, runnableExample, exampleWithPayloads, visitorReplyExample };
+module.exports = { NODE_TYPE, EXAMPLES_DIR, singleNodeWorkflow, itemsWorkflow, readExample, runnableExample, exampleWithPayloads, visitorReplyExample, triggerNodeOf };

@@ -7,12 +7,16 @@
  */
 const events = require('../../test/fake-brevo/brevoEvents');
 
-function chatEvent(visitorId) {
-	const body = events.conversationStarted(events.visitorMessage(`msg-${visitorId}`, `Hello, this is ${visitorId}`, Date.now()));
+/** The event as in the visitor's own conversation (`conv-<visitorId>`). */
+function ofVisitor(body, visitorId) {
 	body.conversationId = `conv-${visitorId}`;
 	body.visitor.id = visitorId;
 	body.visitor.displayedName = visitorId;
 	return body;
+}
+
+function chatEvent(visitorId) {
+	return ofVisitor(events.conversationStarted(events.visitorMessage(`msg-${visitorId}`, `Hello, this is ${visitorId}`, Date.now())), visitorId);
 }
 
 /**
@@ -20,10 +24,7 @@ function chatEvent(visitorId) {
  * wrote, labelled `receivedFrom` (the trigger's Ignore Received From), in the visitor's conversation.
  */
 function replyEchoEvent(visitorId, receivedFrom) {
-	const body = events.conversationFragment([events.agentMessage(`reply-${visitorId}`, `Hi ${visitorId}!`, Date.now(), { receivedFrom })]);
-	body.conversationId = `conv-${visitorId}`;
-	body.visitor.id = visitorId;
-	return body;
+	return ofVisitor(events.conversationFragment([events.agentMessage(`reply-${visitorId}`, `Hi ${visitorId}!`, Date.now(), { receivedFrom })]), visitorId);
 }
 
 /**

@@ -37,6 +37,14 @@ const processCopies = new Map<string, ProcessCopy>();
 const MAX_TRIGGERS_KEPT = 100;
 const MAX_FORGOTTEN_KEPT = 200;
 
+/** Drops a map's first-inserted entries beyond `max` (maps keep insertion order). */
+function keepAtMost<K, V>(map: Map<K, V>, max: number): void {
+	for (const key of map.keys()) {
+		if (map.size <= max) return;
+		map.delete(key);
+	}
+}
+
 export interface ConversationStore extends Memory {
 	/** Writes the change (if any) to the static data n8n saves after this call, and to this process's copy */
 	commit(remember: Remember | undefined): void;
@@ -48,7 +56,7 @@ function processCopy(key: string, stored: unknown): { copy: ProcessCopy; healed:
 	processCopies.delete(key); // kept in order of use: the least recently used trigger goes first
 	if (copy === undefined) copy = { states: decodeStates(stored), written: stored, forgotten: new Map() };
 	processCopies.set(key, copy);
-	if (processCopies.size > MAX_TRIGGERS_KEPT) processCopies.delete(processCopies.keys().next().value as string);
+	keepAtMost(processCopies, MAX_TRIGGERS_KEPT);
 	if (stored === copy.written) return { copy, healed: false };
 	// The same stale value as last time (n8n did not save since): merged already, still to be saved back.
 	if (stored === copy.merged) return { copy, healed: true };
@@ -60,7 +68,8 @@ function processCopy(key: string, stored: unknown): { copy: ProcessCopy; healed:
 		const state = copy.states.get(conversationId);
 		if (state !== undefined && state.lastEventAt <= forgottenAt) copy.states.delete(conversationId);
 	}
-	const healed = holdsMoreThan(copy.states, loaded) || [...loaded.keys()].some((id) => !copy.states.has(id));
+	// Differs from what was loaded (more, or a forgotten conversation less): to be saved back.
+	const healed = copy.states.size !== loaded.size || holdsMoreThan(copy.states, loaded);
 	if (healed) copy.merged = stored;
 	else copy.written = stored;
 	return { copy, healed };
@@ -89,7 +98,7 @@ export function openConversationStore(ctx: IWebhookFunctions, now: number): Conv
 			else if (changed) {
 				copy.states.delete(conversationId);
 				copy.forgotten.set(conversationId, now);
-				if (copy.forgotten.size > MAX_FORGOTTEN_KEPT) copy.forgotten.delete(copy.forgotten.keys().next().value as string);
+				keepAtMost(copy.forgotten, MAX_FORGOTTEN_KEPT);
 			}
 			forgetOld(copy.states, now);
 			const written = encodeStates(copy.states);
