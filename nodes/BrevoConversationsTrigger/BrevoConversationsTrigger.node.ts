@@ -15,8 +15,8 @@ import {
 import { triggerProperties } from './properties';
 import { downloadVisitorFiles } from './helpers/downloadVisitorFiles';
 import { openConversationStore } from './helpers/conversationStore';
-import { handleWebhookRequest } from './helpers/handleWebhookRequest';
-import { logIgnored } from './helpers/ignoredEventLog';
+import { handleWebhookRequest, UNREADABLE_EVENT, type WebhookOutcome } from './helpers/handleWebhookRequest';
+import { logIgnored, logRejected } from './helpers/ignoredEventLog';
 import {
 	activationProblem,
 	readFileDownloadSettings,
@@ -60,8 +60,8 @@ export class BrevoConversationsTrigger implements INodeType {
 				displayOptions: { show: { '@version': [2] } },
 			},
 		],
-		// responseData '' makes n8n answer a started event with the webhookResponse below (its
-		// default, 'firstEntryJson', is otherwise sent to Brevo as literal text).
+		// The node answers every call itself (webhook()); responseData '' keeps n8n from sending
+		// 'firstEntryJson' as literal text should it ever answer.
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }],
 		properties: triggerProperties,
 	};
@@ -98,29 +98,60 @@ export class BrevoConversationsTrigger implements INodeType {
 		},
 	};
 
+	/**
+	 * Answers Brevo itself on every path (`noWebhookResponse`): n8n then saves the static data in
+	 * its response callback, before it starts the execution. When n8n answers instead, n8n 2.41
+	 * resets the static data's change flag while starting the execution, and what this call
+	 * remembered would reach the database only with a later call (docs/upstream/webhook-static-data-save.md).
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const res = this.getResponseObject() as ResponseWriter;
 		const settings = await readTriggerSettings(this);
-		// From here to commit() nothing awaits: within one n8n process, two calls for the same
-		// message cannot both see it as new.
-		const store = openConversationStore(this, Date.now());
-		const outcome = handleWebhookRequest({ body: this.getBodyData(), query: this.getQueryData() }, settings, store);
-		if (outcome.action === 'reject') {
-			respondJson(this.getResponseObject() as ResponseWriter, outcome.status, outcome.body);
+		let outcome: WebhookOutcome;
+		try {
+			// From here to commit() nothing awaits: within one n8n process, two calls for the same
+			// message cannot both see it as new.
+			const store = openConversationStore(this, Date.now());
+			outcome = handleWebhookRequest({ body: this.getBodyData(), query: this.getQueryData() }, settings, store);
+			if (outcome.action !== 'reject') store.commit(outcome.remember);
+		} catch (error) {
+			// A payload nobody designed for: Brevo drops a delivery answered with 5xx as with 4xx, and a
+			// 4xx says whose side it is on. The body is not logged: it holds the visitor's words.
+			this.logger.error('Brevo Conversations Trigger could not handle an event', {
+				workflowId: this.getWorkflow().id,
+				node: this.getNode().name,
+				error: error instanceof Error ? error.message : String(error),
+			});
+			respondJson(res, 400, { message: UNREADABLE_EVENT });
 			return { noWebhookResponse: true };
 		}
-		store.commit(outcome.remember);
+		if (outcome.action === 'reject') {
+			logRejected(this, outcome);
+			respondJson(res, outcome.status, outcome.body);
+			return { noWebhookResponse: true };
+		}
 		if (outcome.action === 'ignore') {
 			logIgnored(this, outcome);
-			return { webhookResponse: outcome.body };
+			respondJson(res, 200, outcome.body);
+			return { noWebhookResponse: true };
 		}
-		const webhookResponse = { message: 'Workflow was started', eventName: outcome.event.eventName };
-
-		// Only past the token check: an unauthenticated caller cannot make n8n fetch a URL.
-		const downloadSettings = readFileDownloadSettings(this);
-		if (downloadSettings === undefined) return { workflowData: [this.helpers.returnJsonArray(outcome.json)], webhookResponse };
-		const files = visitorMessagesOf(outcome.event).flatMap(filesOf);
-		const { binary, downloadedFiles, skippedFiles } = await downloadVisitorFiles(this, files, downloadSettings);
-		const item: INodeExecutionData = { json: { ...outcome.json, downloadedFiles, skippedFiles }, binary };
-		return { workflowData: [[item]], webhookResponse };
+		const answer = { message: 'Workflow was started', eventName: outcome.event.eventName };
+		const item = await itemWithFiles(this, outcome);
+		// After the downloads: should n8n stop while they run, Brevo has no answer and delivers the
+		// event again, rather than the message being acknowledged and never handled. They are
+		// bounded (Max Files per Event × Download Timeout, DOWNLOADS_IN_FLIGHT at once); a retry
+		// that Brevo sends meanwhile is recognised as delivered.
+		respondJson(res, 200, answer);
+		return { workflowData: [[item]], noWebhookResponse: true };
 	}
+}
+
+/** The item that starts the workflow: the event, with the visitor's files when Download Visitor Files is on. */
+async function itemWithFiles(ctx: IWebhookFunctions, outcome: Extract<WebhookOutcome, { action: 'start' }>): Promise<INodeExecutionData> {
+	// Only past the token check: an unauthenticated caller cannot make n8n fetch a URL.
+	const downloadSettings = readFileDownloadSettings(ctx);
+	if (downloadSettings === undefined) return { json: outcome.json };
+	const files = visitorMessagesOf(outcome.event).flatMap(filesOf);
+	const { binary, downloadedFiles, skippedFiles } = await downloadVisitorFiles(ctx, files, downloadSettings);
+	return { json: { ...outcome.json, downloadedFiles, skippedFiles }, binary };
 }

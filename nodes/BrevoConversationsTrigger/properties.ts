@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { MAX_CONVERSATIONS } from './helpers/conversationMemory';
+import { MAX_CONVERSATIONS, MAX_PAUSE_MINUTES } from './helpers/conversationMemory';
 import { DOWNLOADS_IN_FLIGHT } from './helpers/downloadVisitorFiles';
 import { DEFAULT_HUMAN_PAUSE_MINUTES } from './helpers/triggerSettings';
 import { MIN_SECRET_LENGTH, TOKEN_QUERY_PARAMETER } from './helpers/webhookSecret';
@@ -122,9 +122,9 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Human Agent Pause (Minutes)',
 				name: 'humanPauseMinutes',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 0, maxValue: MAX_PAUSE_MINUTES },
 				default: DEFAULT_HUMAN_PAUSE_MINUTES,
-				description: `After a human agent writes in a conversation, its visitor messages start nothing for this long (from the agent's last message) or until its transcript arrives; 0 never pauses. Remembered for up to ${MAX_CONVERSATIONS} conversations.`,
+				description: `After a human agent writes in a conversation, its visitor messages start nothing for this long (from the agent's last message) or until its transcript arrives; 0 never pauses, ${MAX_PAUSE_MINUTES} (a day) at most. Remembered for up to ${MAX_CONVERSATIONS} conversations.`,
 			},
 			ignoreReceivedFrom,
 			{

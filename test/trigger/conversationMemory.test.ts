@@ -7,14 +7,12 @@
 import { Container } from '@n8n/di';
 import { Logger } from '@n8n/backend-common';
 import {
-	agentMessage,
 	automatedMessage,
-	BOT_LABEL,
 	CONVERSATION_ID,
+	BOT_LABEL,
 	conversationFragment,
 	conversationStarted,
 	conversationTranscript,
-	visitorMessage,
 } from '../fake-brevo/brevoEvents';
 import {
 	decodeStates,
@@ -28,44 +26,9 @@ import {
 	REFRESH_AFTER_MS,
 	type ConversationStates,
 } from '../../nodes/BrevoConversationsTrigger/helpers/conversationMemory';
-import { TriggerWebhookServer } from './webhookServer';
+import { MINUTE, T0, TOKEN, useMemoryHarness } from './memoryHarness';
 
-const TOKEN = 'Zq4uT9v1xW7yB2nM5kP8';
-const HANDOVER_LABEL = 'n8n-handover';
-const EVENTS = ['conversationStarted', 'conversationFragment', 'conversationTranscript'];
-const MINUTE = 60_000;
-/** The test's "now" (ms); messages are dated relative to it */
-const T0 = Date.UTC(2026, 11, 2, 12, 0, 0);
-
-const server = new TriggerWebhookServer();
-let now = T0;
-
-beforeAll(async () => {
-	await server.start();
-});
-afterAll(async () => server.stop());
-beforeEach(() => {
-	now = T0;
-	jest.spyOn(Date, 'now').mockImplementation(() => now);
-	configure();
-});
-afterEach(() => jest.restoreAllMocks());
-
-function configure(options: Record<string, unknown> = {}) {
-	server.configure(
-		{ events: EVENTS, options: { ignoreReceivedFrom: BOT_LABEL, handoverReceivedFrom: HANDOVER_LABEL, ...options } } as never,
-		{ token: TOKEN },
-	);
-}
-
-const post = async (body: unknown) => (await server.post(body, { token: TOKEN })).body as { message: string; pausedUntil?: string };
-const visitor = (id: string, text: string, minutesAgo = 0) => visitorMessage(id, text, now - minutesAgo * MINUTE);
-const human = (id: string, minutesAgo = 0) => agentMessage(id, 'Julia here, let me check', now - minutesAgo * MINUTE);
-const ownReply = (id: string) => agentMessage(id, 'Bot answer', now, { receivedFrom: BOT_LABEL });
-const handover = (id: string) => agentMessage(id, 'A colleague will take over', now, { receivedFrom: HANDOVER_LABEL });
-/** What n8n's database holds for the trigger: one string (conversationMemory.ts), read back with the trigger's decoder */
-const storedRaw = () => (server.savedStaticData['node:Brevo Conversations Trigger'] as { conversations?: unknown } | undefined)?.conversations;
-const stored = () => decodeStates(storedRaw());
+const { server, clock, configure, post, visitor, human, ownReply, handover, storedRaw, stored } = useMemoryHarness();
 
 describe('each visitor message starts the workflow once', () => {
 	it('the first message in Conversation Started, then again in the first fragment: one start', async () => {
@@ -78,7 +41,7 @@ describe('each visitor message starts the workflow once', () => {
 
 	it('a re-delivered fragment starts nothing, hours later too', async () => {
 		await post(conversationFragment([visitor('v1', 'Hi'), visitor('v2', 'Anyone?')]));
-		now += 8 * 60 * MINUTE; // Brevo's last retry
+		clock.now += 8 * 60 * MINUTE; // Brevo's last retry
 		await post(conversationFragment([visitor('v1', 'Hi'), visitor('v2', 'Anyone?')]));
 		expect(server.started).toHaveLength(1);
 	});
@@ -145,7 +108,7 @@ describe('the bot steps back while a human agent answers', () => {
 	});
 
 	it('the workflow\'s own replies, automated messages and bots do not pause', async () => {
-		await post(conversationFragment([ownReply('r1'), automatedMessage('p1', 'Shipped', now)]));
+		await post(conversationFragment([ownReply('r1'), automatedMessage('p1', 'Shipped', clock.now)]));
 		await post(conversationFragment([visitor('v1', 'When will it arrive?')]));
 		expect(server.started).toHaveLength(1);
 	});
@@ -158,12 +121,12 @@ describe('the bot steps back while a human agent answers', () => {
 
 	it('the pause ends its length after the human\'s last message; messages written during it never start the bot', async () => {
 		await post(conversationFragment([human('a1')]));
-		now += 10 * MINUTE;
+		clock.now += 10 * MINUTE;
 		await post(conversationFragment([human('a2')])); // the pause now runs to T0 + 40 min
-		now = T0 + 39 * MINUTE;
+		clock.now = T0 + 39 * MINUTE;
 		await post(conversationFragment([visitor('v1', 'Still there?')]));
 		expect(server.started).toHaveLength(0);
-		now = T0 + 41 * MINUTE;
+		clock.now = T0 + 41 * MINUTE;
 		await post(conversationFragment([visitor('v1', 'Still there?'), visitor('v2', 'Hello bot')]));
 		expect(server.started).toHaveLength(1);
 		expect(server.lastItems()[0].json).toMatchObject({ visitorText: 'Hello bot' });
@@ -175,13 +138,16 @@ describe('the bot steps back while a human agent answers', () => {
 		expect(server.started).toHaveLength(1);
 	});
 
-	it('the transcript ends the pause and forgets the conversation', async () => {
+	it('the transcript ends the pause; the conversation\'s message IDs stay until they expire', async () => {
+		await post(conversationFragment([visitor('v1', 'Hi', 1)]));
 		await post(conversationFragment([human('a1')]));
 		expect(stored().get(CONVERSATION_ID)?.pausedUntil).toBe(T0 + 30 * MINUTE);
 		await post(conversationTranscript([human('a1')]));
-		expect(stored().get(CONVERSATION_ID)).toBeUndefined();
+		expect(stored().get(CONVERSATION_ID)).toEqual({ delivered: ['v1'], lastEventAt: T0, clearedAt: T0 });
+		await post(conversationFragment([visitor('v1', 'Hi', 1)])); // a late re-delivery
+		expect(server.started).toHaveLength(2);
 		await post(conversationFragment([visitor('v9', 'One more question')]));
-		expect(server.started.map((run) => run[0][0].json.eventName)).toEqual(['conversationTranscript', 'conversationFragment']);
+		expect(server.started.map((run) => run[0][0].json.eventName)).toEqual(['conversationFragment', 'conversationTranscript', 'conversationFragment']);
 	});
 
 	it('a transcript not selected in the trigger still ends the pause', async () => {
@@ -217,11 +183,11 @@ describe('the bot steps back while a human agent answers', () => {
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		await post(conversationFragment([ownReply('r1')]));
 		expect(info).toHaveBeenCalledWith(
-			'Brevo Conversations Trigger started nothing: Paused: a human agent is answering this conversation',
+			`Brevo Conversations Trigger started nothing (conversation ${CONVERSATION_ID}): Paused: a human agent is answering this conversation`,
 			expect.objectContaining({ conversationId: CONVERSATION_ID, reason: 'pausedForHuman' }),
 		);
 		expect(debug).toHaveBeenCalledWith(
-			'Brevo Conversations Trigger started nothing: Only ignored messages (Received From)',
+			`Brevo Conversations Trigger started nothing (conversation ${CONVERSATION_ID}): Only ignored messages (Received From)`,
 			expect.objectContaining({ conversationId: CONVERSATION_ID, reason: 'onlyIgnored' }),
 		);
 		expect(JSON.stringify([...info.mock.calls, ...debug.mock.calls])).not.toContain(TOKEN);
@@ -239,7 +205,7 @@ describe('the state stays small', () => {
 			});
 		}
 		const encoded = encodeStates(states);
-		expect(decodeStates(encoded)).toEqual(states);
+		expect(decodeStates(encoded, T0)).toEqual(states);
 		const bytes = JSON.stringify({ conversations: encoded }).length;
 		process.stderr.write(`[static data] 1,000 conversations with 3 messages each: ${bytes} bytes\n`);
 		expect(bytes).toBeLessThan(110_000);
@@ -248,12 +214,12 @@ describe('the state stays small', () => {
 	it('n8n holds one string, not an object per conversation (n8n walks and wraps every object on each call)', async () => {
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		expect(typeof storedRaw()).toBe('string');
-		expect(decodeStates('not json')).toEqual(new Map());
-		expect(decodeStates({ c: { delivered: [], lastEventAt: 1 } })).toEqual(new Map());
-		expect([...decodeStates('ok 1 0 m;bad x 0;bad2 1;bad3 1 0 %zz;% 1 0;').keys()]).toEqual(['ok']);
+		expect(decodeStates('not json', T0)).toEqual(new Map());
+		expect(decodeStates({ c: { delivered: [], lastEventAt: 1 } }, T0)).toEqual(new Map());
+		expect([...decodeStates('ok 1 0 m;bad x 0;bad2 1;bad3 1 0 %zz;% 1 0;', T0).keys()]).toEqual(['ok']);
 		const odd: ConversationStates = new Map([['c; "1"\\%', { delivered: ['a b', 'x;y', 'ü\n', '%41'], lastEventAt: 1, pausedUntil: 2 }]]);
 		expect(encodeStates(odd)).toBe('c%3b%20%221%22%5c%25 1 2 a%20b x%3by ü%0a %2541;');
-		expect(decodeStates(encodeStates(odd))).toEqual(odd);
+		expect(decodeStates(encodeStates(odd), T0)).toEqual(odd);
 	});
 
 	it.each([5, 40])('forgets a conversation 24 h after its last event, keeps at most MAX_CONVERSATIONS (oldest dropped; %i over)', (over) => {
@@ -278,7 +244,7 @@ describe('the state stays small', () => {
 
 	it('a conversation quiet for 24 h is dropped from the static data at the next save', async () => {
 		await post({ ...conversationFragment([visitor('v1', 'Hi')]), conversationId: 'quiet' });
-		now += FORGET_AFTER_MS;
+		clock.now += FORGET_AFTER_MS;
 		server.restart();
 		await post(conversationFragment([visitor('v2', 'Hi')]));
 		expect([...stored().keys()]).toEqual([CONVERSATION_ID]);
@@ -306,24 +272,23 @@ describe('what is saved, and when (n8n writes the whole static data on every sav
 	it('a re-delivery within the hour saves nothing; one later refreshes the event time', async () => {
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		expect(server.staticDataSaves).toBe(1);
-		now += 10 * MINUTE;
+		clock.now += 10 * MINUTE;
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		await post(conversationFragment([ownReply('r1')]));
 		expect(server.staticDataSaves).toBe(1);
-		now = T0 + REFRESH_AFTER_MS;
+		clock.now = T0 + REFRESH_AFTER_MS;
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		expect(server.staticDataSaves).toBe(2);
 		expect(stored().get(CONVERSATION_ID)?.lastEventAt).toBe(T0 + REFRESH_AFTER_MS);
 	});
 
-	it('n8n 2.41.1 does not save a call that starts: the next call saves it back, and a restart after that still knows the message', async () => {
+	it('a call that starts the workflow is saved before it starts (the node answers Brevo itself), even where n8n 2.41.1 would not save it', async () => {
 		server.startingCallsNotSaved = true;
 		await post(conversationStarted(visitor('v1', 'Hi')));
-		expect(server.staticDataSaves).toBe(0);
-		await post(conversationFragment([ownReply('r1')])); // the bot's reply, as Brevo echoes it
+		expect(server.started).toHaveLength(1);
 		expect(server.staticDataSaves).toBe(1);
 		expect(stored().get(CONVERSATION_ID)?.delivered).toEqual(['v1']);
-		server.restart();
+		server.restart(); // no other call in between
 		await post(conversationFragment([visitor('v1', 'Hi')]));
 		expect(server.started).toHaveLength(1);
 	});
@@ -335,17 +300,5 @@ describe('what is saved, and when (n8n writes the whole static data on every sav
 		expect(server.staticDataSaves).toBe(1);
 		await post(conversationTranscript([human('a1')]));
 		expect(server.staticDataSaves).toBe(2);
-	});
-
-	it('a transcript that starts the workflow (not saved by n8n 2.41.1) still forgets the conversation: the older stored copy does not bring it back', async () => {
-		await post(conversationFragment([human('a1')]));
-		expect(stored().get(CONVERSATION_ID)?.pausedUntil).toBe(T0 + 30 * MINUTE);
-		server.startingCallsNotSaved = true;
-		await post(conversationTranscript([human('a1')]));
-		expect(stored().has(CONVERSATION_ID)).toBe(true); // n8n kept the old copy
-		await post(conversationFragment([visitor('v9', 'One more question')]));
-		expect(server.started.map((run) => run[0][0].json.eventName)).toEqual(['conversationTranscript', 'conversationFragment']);
-		await post({ ...conversationFragment([ownReply('r1')]), conversationId: 'other' });
-		expect(stored().get(CONVERSATION_ID)?.pausedUntil).toBeUndefined();
 	});
 });

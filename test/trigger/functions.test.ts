@@ -1,5 +1,6 @@
 /** The trigger's named functions, one by one. */
-import { internalHostProblem } from '../../nodes/BrevoConversationsTrigger/helpers/fileAddress';
+import { refusedConnection } from '../../nodes/BrevoConversationsTrigger/helpers/fileAddress';
+import { internalHostProblem } from '../../nodes/BrevoConversationsTrigger/helpers/internalAddress';
 import { HookContext } from 'n8n-core';
 import { NodeOperationError, Workflow, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { BrevoConversationsTrigger } from '../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node';
@@ -299,9 +300,23 @@ describe('the node description and activation (through n8n-core\'s HookContext)'
 });
 
 describe('internalHostProblem (older n8n, without its SSRF egress filter): the address as written', () => {
-	it.each(['127.0.0.1', '10.0.0.5', '172.20.1.1', '192.168.1.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '[::1]', '::ffff:7f00:1', 'fd00::1', 'fe80::1', 'localhost', 'api.localhost', 'nas.local', 'metadata.google.internal', 'fileserver'])(
+	it.each(['127.0.0.1', '10.0.0.5', '172.20.1.1', '192.168.1.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '[::1]', '::ffff:7f00:1', 'fd00::1', 'fe80::1', 'localhost', 'api.localhost', 'nas.local', 'metadata.google.internal', 'fileserver', 'localhost.', 'metadata.google.internal.', 'fileserver..', '[::7f00:1]', '::127.0.0.1', '[64:ff9b::a9fe:a9fe]', '64:ff9b::10.0.0.1', '64:ff9b:1::1', '[fec0::1]', '::ffff:127.0.0.1', '2002:7f00:1::', '[::]', '0:0:0:0:0:0:0:1', 'fe80::1%eth0', '1::2::3', 'zz::1'])(
 		'refuses %s',
 		(host) => expect(internalHostProblem(host)).toBeDefined(),
 	);
-	it.each(['files.brevo.com', '93.184.216.34', '2606:4700::1111', '172.32.0.1'])('allows %s', (host) => expect(internalHostProblem(host)).toBeUndefined());
+	it.each(['files.brevo.com', 'files.brevo.com.', '93.184.216.34', '2606:4700::1111', '172.32.0.1', '64:ff9b::5db8:d822', '::ffff:93.184.216.34', '2002:5db8:d822::1'])(
+		'allows %s',
+		(host) => expect(internalHostProblem(host)).toBeUndefined(),
+	);
+});
+
+describe('refusedConnection (older n8n): where the connection really led', () => {
+	it.each([
+		['::ffff:127.0.0.1', 'the name led to 127.0.0.1 is a private, loopback or link-local address'],
+		['10.1.2.3', 'the name led to 10.1.2.3 is a private, loopback or link-local address'],
+		['fd12::1', 'the name led to fd12::1 is a private, loopback or link-local address'],
+		['93.184.216.34', undefined],
+		['::ffff:93.184.216.34', undefined],
+		[undefined, undefined],
+	])('%s → %s', (address, reason) => expect(refusedConnection(address)).toBe(reason));
 });

@@ -4,6 +4,8 @@
  * over all of it, and downloads the visitor's files (served by the fake Brevo on 127.0.0.1) into
  * binary data. Version 1 keeps its old behaviour for saved workflows.
  */
+import dns from 'node:dns';
+import { DnsResolver, SsrfProtectionService } from '@n8n/backend-network';
 import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData } from 'n8n-workflow';
 import {
@@ -336,6 +338,39 @@ describe('Download Visitor Files: what is never stored, never fetched, never los
 		expect(Object.keys(reasons).sort()).toEqual(['ipv6', 'loopback', 'metadata', 'private']);
 		for (const reason of Object.values(reasons)) expect(reason).toMatch(/^The link was not followed: /);
 		expect(fileRequests()).toHaveLength(0);
+	});
+
+	/** Node's own resolver, which must never be asked: an error if it is (no address of this machine's network is ever given out). */
+	const nodeResolverAsked = () =>
+		jest.spyOn(dns, 'lookup').mockImplementation(((_host: string, options: unknown, callback?: unknown) => {
+			const done = (typeof options === 'function' ? options : callback) as (error: Error) => void;
+			process.nextTick(() => done(Object.assign(new Error('getaddrinfo ENOTFOUND (the test resolver)'), { code: 'ENOTFOUND' })));
+		}) as never);
+
+	it('DNS rebinding: the address n8n\'s SSRF protection resolves and refuses is the one that counts, with no second lookup', async () => {
+		configure({ downloadFiles: true });
+		const link = files.seedFile('internal.png', PNG, 'image/png').replace('127.0.0.1', 'files.rebind.example');
+		const checked = jest.spyOn(DnsResolver.prototype, 'lookup').mockResolvedValue([{ address: '127.0.0.1', family: 4 }]);
+		const nodeLookup = nodeResolverAsked();
+		const item = await post([{ name: 'internal.png', link }]);
+		expect(checked).toHaveBeenCalledWith('files.rebind.example', expect.anything());
+		expect(item.binary ?? {}).toEqual({});
+		expect(reasonsOf(item)['internal.png']).toMatch(/^The link was not followed: n8n's SSRF protection refuses this address/);
+		expect(nodeLookup).not.toHaveBeenCalled();
+		expect(fileRequests()).toHaveLength(0);
+	});
+
+	it('DNS rebinding: the request goes to the very address n8n checked (pinned), with the named host in Host', async () => {
+		configure({ downloadFiles: true });
+		const link = files.seedFile('pinned.png', PNG, 'image/png').replace('127.0.0.1', 'files.pinned.example');
+		// As if N8N_SSRF_ALLOWED_IP_RANGES held 127.0.0.1: n8n's check resolves the name and lets that address through.
+		jest.spyOn(DnsResolver.prototype, 'lookup').mockResolvedValue([{ address: '127.0.0.1', family: 4 }]);
+		jest.spyOn(SsrfProtectionService.prototype, 'validateIp').mockImplementation(() => ({ ok: true, result: undefined }));
+		const nodeLookup = nodeResolverAsked(); // a request that resolved the name again would fail here
+		const item = await post([{ name: 'pinned.png', link }]);
+		expect(item.json.downloadedFiles).toEqual([expect.objectContaining({ fileName: 'pinned.png', fileSize: PNG.length })]);
+		expect(nodeLookup).not.toHaveBeenCalled();
+		expect(fileRequests().map((r) => r.headers.host)).toEqual([new URL(link).host]);
 	});
 
 	it('caps the files of an event: Max Files per Event, then Max Total Size; the rest are listed', async () => {

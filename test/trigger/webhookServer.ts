@@ -4,7 +4,8 @@
  * real WebhookContext wraps it (getBodyData, getQueryData, getNodeParameter with the saved
  * parameters, getResponseObject = the real http.ServerResponse), the node's own webhook() runs, and
  * its result is answered like n8n's handleImmediateWebhookResponse (cli/src/webhooks/webhook-helpers.ts):
- * - noWebhookResponse: the node already wrote the response;
+ * - noWebhookResponse: the node already wrote the response; the static data is saved, then the
+ *   workflow starts if the node returned workflowData (n8n's order);
  * - no workflowData: 200 with webhookResponse, or {"message":"Webhook call received"};
  * - workflowData: the workflow starts (recorded in `started`), 200 with webhookResponse, or
  *   {"message":"Workflow was started"}.
@@ -39,6 +40,19 @@ export const WEBHOOK_ID = '5b0f3c52-7a8e-4f7e-9d1a-2c6b1e0f9a11';
 export interface Reply {
 	status: number;
 	body: unknown;
+}
+
+/** The trigger's module loaded anew, as a new n8n process has it: nothing in its module state. */
+function loadedAnew(): INodeType {
+	let nodeType: INodeType | undefined;
+	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const reloaded = require('../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node') as {
+			BrevoConversationsTrigger: new () => INodeType;
+		};
+		nodeType = new reloaded.BrevoConversationsTrigger();
+	});
+	return nodeType!;
 }
 
 export const WEBHOOK_CREDENTIAL = { id: 'webhookCred00001', name: 'Brevo Conversations webhook' };
@@ -115,13 +129,22 @@ export class TriggerWebhookServer {
 
 	/** The trigger's module loaded anew: what n8n has after a restart is only the saved static data. */
 	restart(): void {
-		jest.isolateModules(() => {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const reloaded = require('../../nodes/BrevoConversationsTrigger/BrevoConversationsTrigger.node') as {
-				BrevoConversationsTrigger: new () => INodeType;
-			};
-			this.nodeType = new reloaded.BrevoConversationsTrigger();
-		});
+		this.nodeType = loadedAnew();
+	}
+
+	/** The n8n processes that serve this webhook (their own module instances), by name; `current` takes the calls. */
+	private processes = new Map<string, INodeType>();
+
+	private current = 'A';
+
+	/**
+	 * Sends the next calls to another n8n process (a second webhook process in queue mode): the
+	 * same database, its own copy of the node's module. Started on first use.
+	 */
+	useProcess(name: string): void {
+		this.processes.set(this.current, this.nodeType);
+		this.current = name;
+		this.nodeType = this.processes.get(name) ?? loadedAnew();
 	}
 
 	private credentials = new TestCredentialsHelper({});
@@ -134,6 +157,8 @@ export class TriggerWebhookServer {
 	 */
 	configure(parameters: INodeParameters, { token, typeVersion = 2 }: { token?: string; typeVersion?: number } = {}): void {
 		// A new n8n process for each configuration: nothing remembered from an earlier test.
+		this.processes.clear();
+		this.current = 'A';
 		this.restart();
 		this.node = savedTriggerNode(parameters, this.nodeType, typeVersion);
 		this.credentials = new TestCredentialsHelper(token === undefined ? {} : { token });
@@ -215,12 +240,15 @@ export class TriggerWebhookServer {
 		};
 		const context = new WebhookContext(workflow, this.node, additionalData, 'webhook', webhookData, [], null);
 		const result = await this.nodeType.webhook!.call(context);
-		if (!(this.startingCallsNotSaved && result.workflowData !== undefined)) this.saveStaticData(workflow);
-
 		if (result.noWebhookResponse === true) {
+			// n8n calls its response callback, where it saves, before it starts the execution.
+			this.saveStaticData(workflow);
 			if (!res.writableEnded) throw new Error('noWebhookResponse without a response written');
+			if (result.workflowData !== undefined) this.started.push(result.workflowData);
 			return;
 		}
+		if (!(this.startingCallsNotSaved && result.workflowData !== undefined)) this.saveStaticData(workflow);
+
 		if (res.headersSent) throw new Error('the node wrote a response but did not say so');
 		if (result.workflowData !== undefined) this.started.push(result.workflowData);
 		const body =

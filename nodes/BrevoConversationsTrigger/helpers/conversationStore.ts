@@ -3,6 +3,7 @@ import {
 	decodeStates,
 	encodeStates,
 	forgetOld,
+	holdsAnything,
 	holdsMoreThan,
 	isRemembered,
 	isWorthSaving,
@@ -14,36 +15,24 @@ import type { Memory, Remember } from './handleWebhookRequest';
 /** Where the states live in the node's workflow static data (which n8n persists with the workflow). */
 const STATIC_DATA_KEY = 'conversations';
 
-/**
- * One n8n process's memory of one trigger: the states it knows, the string it last wrote to the
- * static data, and the conversations it forgot (so that an older stored copy does not bring them back).
- */
+/** One n8n process's memory of one trigger: the states it knows and the string it last wrote to the static data. */
 interface ProcessCopy {
 	states: ConversationStates;
 	written: unknown;
 	/** The last stored value merged in that differed from `written` (n8n may load the same stale one again) */
 	merged?: unknown;
-	forgotten: Map<string, number>;
 }
 
 /**
  * The memory of each trigger in this process. n8n loads static data per webhook call and saves it
- * whole, so of two overlapping calls the later save drops what the earlier one remembered, and
- * n8n 2.41 does not save a call that starts an execution at all; merged with every load that
- * differs from what this process wrote, this copy brings such a record back with the next save.
- * While the static data is what this process wrote, nothing is parsed: the copy is the memory.
+ * whole, so of two overlapping calls the later save drops what the earlier one remembered; merged
+ * with every load that differs from what this process wrote, this copy brings such a record back
+ * with the next save. While the static data is what this process wrote, nothing is parsed: the
+ * copy is the memory. What another process or a restart changed arrives through the stored value
+ * and is merged by rules no copy can roll back (conversationMemory.ts, mergeState).
  */
 const processCopies = new Map<string, ProcessCopy>();
 const MAX_TRIGGERS_KEPT = 100;
-const MAX_FORGOTTEN_KEPT = 200;
-
-/** Drops a map's first-inserted entries beyond `max` (maps keep insertion order). */
-function keepAtMost<K, V>(map: Map<K, V>, max: number): void {
-	for (const key of map.keys()) {
-		if (map.size <= max) return;
-		map.delete(key);
-	}
-}
 
 export interface ConversationStore extends Memory {
 	/** Writes the change (if any) to the static data n8n saves after this call, and to this process's copy */
@@ -51,25 +40,24 @@ export interface ConversationStore extends Memory {
 }
 
 /** This process's copy of a trigger's memory, brought up to date with what n8n loaded. */
-function processCopy(key: string, stored: unknown): { copy: ProcessCopy; healed: boolean } {
+function processCopy(key: string, stored: unknown, now: number): { copy: ProcessCopy; healed: boolean } {
 	let copy = processCopies.get(key);
 	processCopies.delete(key); // kept in order of use: the least recently used trigger goes first
-	if (copy === undefined) copy = { states: decodeStates(stored), written: stored, forgotten: new Map() };
+	if (copy === undefined) copy = { states: decodeStates(stored, now), written: stored };
 	processCopies.set(key, copy);
-	keepAtMost(processCopies, MAX_TRIGGERS_KEPT);
+	for (const oldest of processCopies.keys()) {
+		if (processCopies.size <= MAX_TRIGGERS_KEPT) break;
+		processCopies.delete(oldest);
+	}
 	if (stored === copy.written) return { copy, healed: false };
 	// The same stale value as last time (n8n did not save since): merged already, still to be saved back.
 	if (stored === copy.merged) return { copy, healed: true };
 
 	// Written by another process, before a restart, or n8n did not save this process's last write.
-	const loaded = decodeStates(stored);
+	const loaded = decodeStates(stored, now);
 	mergeInto(copy.states, loaded);
-	for (const [conversationId, forgottenAt] of copy.forgotten) {
-		const state = copy.states.get(conversationId);
-		if (state !== undefined && state.lastEventAt <= forgottenAt) copy.states.delete(conversationId);
-	}
-	// Differs from what was loaded (more, or a forgotten conversation less): to be saved back.
-	const healed = copy.states.size !== loaded.size || holdsMoreThan(copy.states, loaded);
+	// Differs from what was loaded (it holds more): to be saved back.
+	const healed = holdsMoreThan(copy.states, loaded);
 	if (healed) copy.merged = stored;
 	else copy.written = stored;
 	return { copy, healed };
@@ -80,7 +68,7 @@ export function openConversationStore(ctx: IWebhookFunctions, now: number): Conv
 	const staticData = ctx.getWorkflowStaticData('node');
 	// Test-URL calls get n8n's test copy of the static data: they must not mix with production's.
 	const key = `${ctx.getMode()}:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
-	const { copy, healed } = processCopy(key, staticData[STATIC_DATA_KEY]);
+	const { copy, healed } = processCopy(key, staticData[STATIC_DATA_KEY], now);
 	const recall = (conversationId: string) => {
 		const state = copy.states.get(conversationId);
 		return state !== undefined && isRemembered(state, now) ? state : undefined;
@@ -89,17 +77,10 @@ export function openConversationStore(ctx: IWebhookFunctions, now: number): Conv
 		now,
 		recall,
 		commit(remember) {
-			if (remember === undefined) return;
-			const { conversationId, state } = remember;
-			const before = recall(conversationId);
-			const changed = state === undefined ? before !== undefined : isWorthSaving(before, state);
+			const state = remember !== undefined && holdsAnything(remember.state) ? remember.state : undefined;
+			const changed = state !== undefined && isWorthSaving(recall(remember!.conversationId), state);
 			if (!changed && !healed) return;
-			if (state !== undefined) copy.states.set(conversationId, state);
-			else if (changed) {
-				copy.states.delete(conversationId);
-				copy.forgotten.set(conversationId, now);
-				keepAtMost(copy.forgotten, MAX_FORGOTTEN_KEPT);
-			}
+			if (changed) copy.states.set(remember!.conversationId, state);
 			forgetOld(copy.states, now);
 			const written = encodeStates(copy.states);
 			copy.written = written;

@@ -1,5 +1,5 @@
 import type { IBinaryData, IBinaryKeyData, IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import { refusedFileAddress } from './fileAddress';
+import { fileTarget, refusedConnection } from './fileAddress';
 import type { MessageFile } from './visitorMessages';
 
 export interface FileDownloadSettings {
@@ -56,8 +56,10 @@ function httpUrl(link: string | undefined, base?: URL): URL | Skipped {
 
 const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
+/** The response body n8n hands over for `encoding: 'stream'` (older n8n: Node's http.IncomingMessage, with the connection's socket) */
 interface Readable extends AsyncIterable<Buffer> {
 	destroy(): void;
+	socket?: { remoteAddress?: string } | null;
 }
 
 const tooLarge = (settings: FileDownloadSettings, bytes?: number): Skipped => ({
@@ -79,11 +81,13 @@ interface Budget {
 async function getFollowingCheckedRedirects(ctx: IWebhookFunctions, link: URL, settings: FileDownloadSettings): Promise<Response | Skipped> {
 	let url = link;
 	for (let hop = 0; ; hop++) {
-		const refused = await refusedFileAddress(ctx, url, settings.allowedHosts);
-		if (refused !== undefined) return { reason: `The link was not followed: ${refused}` };
+		const target = await fileTarget(ctx, url, settings.allowedHosts);
+		if ('refused' in target) return { reason: `The link was not followed: ${target.refused}` };
 		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
-			url: url.toString(),
+			url: target.url.toString(),
+			...(target.hostHeader === undefined ? {} : { headers: { Host: target.hostHeader } }),
+			...(target.servername === undefined ? {} : { agentOptions: { servername: target.servername } }),
 			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -92,6 +96,12 @@ async function getFollowingCheckedRedirects(ctx: IWebhookFunctions, link: URL, s
 			// Bounds the body too: `timeout` alone stops waiting for the headers, not a slow download.
 			abortSignal: AbortSignal.timeout(settings.timeoutMs),
 		})) as Response;
+		// Before anything of the answer is used: where the connection really led (older n8n).
+		const reached = target.checkConnection ? refusedConnection(response.body.socket?.remoteAddress) : undefined;
+		if (reached !== undefined) {
+			response.body.destroy();
+			return { reason: `The link was not followed: ${reached}` };
+		}
 		const location = response.headers.location;
 		if (response.statusCode < 300 || response.statusCode >= 400 || typeof location !== 'string') return response;
 		response.body.destroy();

@@ -1,4 +1,5 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
+import { bareHost, internalHostProblem } from './internalAddress';
 import { commaSeparated } from './webhookEvent';
 
 /**
@@ -13,72 +14,68 @@ export function parseHostList(value: unknown): string[] {
 	return commaSeparated(value).map(bareHost).filter((host) => host !== '');
 }
 
-const bareHost = (host: string) => host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-
-function ipv4Parts(host: string): number[] | undefined {
-	const parts = host.split('.');
-	if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return undefined;
-	const numbers = parts.map(Number);
-	return numbers.every((n) => n <= 255) ? numbers : undefined;
+/** How to request a file link: the URL to connect to and what the request must say for the named host. */
+export interface FileTarget {
+	/** The link itself, or with its host replaced by the address n8n checked (pinned) */
+	url: URL;
+	/** The named host (and port) for the Host header of a pinned request */
+	hostHeader?: string;
+	/** The named host for TLS (SNI and the certificate check) of a pinned https request */
+	servername?: string;
+	/** Older n8n: the address the connection reached is checked when the response shows it */
+	checkConnection: boolean;
 }
 
-/** IPv4 ranges that are not the public internet (RFC 6890): this network, private, CGNAT, loopback, link-local, benchmarking, multicast and reserved. */
-function isInternalIpv4([a, b]: number[]): boolean {
-	return (
-		a === 0 ||
-		a === 10 ||
-		a === 127 ||
-		a >= 224 ||
-		(a === 100 && b >= 64 && b <= 127) ||
-		(a === 169 && b === 254) ||
-		(a === 172 && b >= 16 && b <= 31) ||
-		(a === 192 && b === 168) ||
-		(a === 192 && b === 0) ||
-		(a === 198 && (b === 18 || b === 19))
-	);
+interface LookupResult {
+	address: string;
+	family?: number;
 }
 
-function isInternalIpv6(host: string): boolean {
-	if (host === '::' || host === '::1') return true;
-	// IPv4-mapped (the URL parser writes ::ffff:7f00:1 for ::ffff:127.0.0.1)
-	const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-	if (mapped) {
-		const high = parseInt(mapped[1], 16);
-		return isInternalIpv4([high >> 8, high & 255]);
-	}
-	const first = parseInt(host.split(':')[0] || '0', 16);
-	// fc00::/7 unique local, fe80::/10 link-local, ff00::/8 multicast
-	return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
+type SecureLookup = (hostname: string, options: object, done: (error: Error | null, address: string, family?: number) => void) => void;
+
+function lookUp(lookup: SecureLookup, hostname: string): Promise<LookupResult> {
+	return new Promise((resolve, reject) => lookup(hostname, {}, (error, address, family) => (error ? reject(error) : resolve({ address, family }))));
 }
 
 /**
- * Why the host is internal as written, or `undefined`. Without a DNS lookup (community nodes may
- * import nothing but n8n-workflow) a public-looking name that resolves to an internal address
- * cannot be seen here: n8n's own SSRF protection, where it exists, checks the resolved address.
+ * How to fetch the link, or why it must not be. Allowed hosts are fetched as they are. Where n8n
+ * offers its SSRF protection (n8n ≥ 2.41: `getSecureEgressFilter`), it resolves the name and
+ * decides, always, even on an instance that has not turned it on for other nodes ('enforced');
+ * its blocked and allowed ranges and hostnames (N8N_SSRF_*) apply; and the request then goes to
+ * that very address. Resolving once to check and again to connect would let a name answer a
+ * public address first and an internal one second (DNS rebinding). Older n8n: the address as
+ * written is checked here, and the address the connection reached after (refusedConnection).
  */
-export function internalHostProblem(hostname: string): string | undefined {
-	const host = bareHost(hostname);
-	const v4 = ipv4Parts(host);
-	if (v4) return isInternalIpv4(v4) ? `${host} is a private, loopback or link-local address` : undefined;
-	if (host.includes(':')) return isInternalIpv6(host) ? `${host} is a private, loopback or link-local address` : undefined;
-	if (host === 'localhost' || /\.(localhost|local|internal|home\.arpa)$/.test(host) || !host.includes('.')) {
-		return `${host} is a local network name`;
-	}
-	return undefined;
-}
-
-/**
- * Why the link must not be fetched, or `undefined`. Where n8n offers its SSRF protection (n8n
- * ≥ 2.41: `getSecureEgressFilter`), it decides, resolved addresses included, and always, even on an
- * instance that has not turned it on for other nodes ('enforced'); its blocked and allowed ranges
- * and hostnames (N8N_SSRF_*) apply. Older n8n: the address as written is checked.
- */
-export async function refusedFileAddress(ctx: IWebhookFunctions, url: URL, allowedHosts: string[]): Promise<string | undefined> {
-	if (allowedHosts.includes(bareHost(url.hostname))) return undefined;
+export async function fileTarget(ctx: IWebhookFunctions, url: URL, allowedHosts: string[]): Promise<FileTarget | { refused: string }> {
+	if (allowedHosts.includes(bareHost(url.hostname))) return { url, checkConnection: false };
 	const helpers = ctx.helpers as Partial<IWebhookFunctions['helpers']>;
-	if (typeof helpers.getSecureEgressFilter === 'function') {
-		const result = (await helpers.getSecureEgressFilter('enforced').validateUrl(url.toString())) as { ok: boolean; error?: Error };
-		return result.ok ? undefined : `n8n's SSRF protection refuses this address (${result.error?.message ?? 'blocked'})`;
+	if (typeof helpers.getSecureEgressFilter !== 'function') {
+		const problem = internalHostProblem(url.hostname);
+		return problem === undefined ? { url, checkConnection: true } : { refused: problem };
 	}
-	return internalHostProblem(url.hostname);
+	const lookup = helpers.getSecureEgressFilter('enforced').createSecureLookup() as unknown as SecureLookup;
+	let resolved: LookupResult;
+	try {
+		resolved = await lookUp(lookup, url.hostname.replace(/^\[(.*)\]$/, '$1'));
+	} catch (error) {
+		return { refused: `n8n's SSRF protection refuses this address (${error instanceof Error ? error.message : String(error)})` };
+	}
+	const pinned = new URL(url);
+	pinned.hostname = resolved.address.includes(':') ? `[${resolved.address}]` : resolved.address;
+	if (pinned.hostname === url.hostname) return { url, checkConnection: false };
+	return { url: pinned, hostHeader: url.host, servername: url.protocol === 'https:' ? bareHost(url.hostname) : undefined, checkConnection: false };
+}
+
+/** The IPv4 address of an IPv4-mapped socket address (`::ffff:127.0.0.1`, how a dual-stack socket reports IPv4), else the address. */
+const unmapped = (address: string) => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+
+/**
+ * Older n8n: why the download must not be read from the connection it got, or `undefined`. The name
+ * was checked as written; the address the connection reached shows where it really led. Unknown
+ * when n8n's response hides the socket (then the check as written stands).
+ */
+export function refusedConnection(remoteAddress: string | undefined): string | undefined {
+	if (remoteAddress === undefined) return undefined;
+	const problem = internalHostProblem(unmapped(remoteAddress));
+	return problem === undefined ? undefined : `the name led to ${problem}`;
 }

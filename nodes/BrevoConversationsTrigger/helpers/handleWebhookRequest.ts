@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { withDelivered, type ConversationState } from './conversationMemory';
+import { memoryKey, withDelivered, type ConversationState } from './conversationMemory';
 import { removeEchoes } from './echoFilter';
 import { lastHumanTurnAt } from './humanHandover';
 import { simplifyEvent } from './simplifyEvent';
@@ -46,10 +46,11 @@ export interface Memory {
 	now: number;
 }
 
-/** How the remembered state of the event's conversation changes: a new state, or forgotten. */
+/** The remembered state of the event's conversation after this event (stored only when it holds something). */
 export interface Remember {
+	/** The conversation's memory key (conversationMemory.ts, memoryKey) */
 	conversationId: string;
-	state: ConversationState | undefined;
+	state: ConversationState;
 }
 
 /** Why an event started nothing: each has a fixed text (the answer to Brevo, the log line). */
@@ -75,6 +76,9 @@ export type WebhookOutcome =
 	| { action: 'ignore'; reason: IgnoreReason; body: IDataObject; remember?: Remember }
 	| { action: 'start'; json: IDataObject; event: BrevoWebhookEvent; remember?: Remember };
 
+/** The answer when handling an event failed in a way no rule foresaw (the node logs the error). */
+export const UNREADABLE_EVENT = 'The Brevo Conversations Trigger could not handle this event; n8n\'s log says why';
+
 const TOKEN_REJECTIONS = {
 	missing: { status: 401, message: `Missing ${TOKEN_QUERY_PARAMETER} query parameter` },
 	wrong: { status: 403, message: `Wrong ${TOKEN_QUERY_PARAMETER}` },
@@ -92,9 +96,10 @@ function start(event: BrevoWebhookEvent, settings: TriggerSettings, remember?: R
 /** The event without the visitor messages whose IDs are in `delivered` (only fragments hold several). */
 function withoutDelivered(event: BrevoWebhookEvent, delivered: string[]): BrevoWebhookEvent {
 	if (!Array.isArray(event.messages)) return event;
-	const messages = (event.messages as IDataObject[]).filter(
-		(message) => !isVisitorMessage(message) || !delivered.includes(stringField(message, 'id') ?? ''),
-	);
+	const messages = (event.messages as IDataObject[]).filter((message) => {
+		const id = stringField(message, 'id');
+		return !isVisitorMessage(message) || id === undefined || !delivered.includes(memoryKey(id));
+	});
 	return messages.length === event.messages.length ? event : { ...event, messages };
 }
 
@@ -115,12 +120,18 @@ export function handleWebhookRequest(request: WebhookRequest, settings: TriggerS
 		};
 	}
 	const selected = settings.events.includes(event.eventName);
-	const conversationId = stringField(event, 'conversationId');
-	const remembers = settings.startOn === 'visitorMessage' && conversationId !== undefined;
+	const eventConversationId = stringField(event, 'conversationId');
+	const remembers = settings.startOn === 'visitorMessage' && eventConversationId !== undefined;
+	const conversationId = memoryKey(eventConversationId ?? '');
+	const { now } = memory;
+	const recalled = remembers ? memory.recall(conversationId) : undefined;
 
 	if (!remembers || !CONVERSATION_EVENTS.includes(event.eventName)) {
-		// A transcript ends the conversation: its pause and its delivered messages are forgotten.
-		const remember = remembers && event.eventName === TRANSCRIPT ? { conversationId, state: undefined } : undefined;
+		// A transcript ends the conversation's pause; its message IDs stay until they expire, so
+		// that a late re-delivery is still recognised, and the end of the pause is remembered, so
+		// that no other copy of the memory brings the pause back.
+		const ended = recalled !== undefined && event.eventName === TRANSCRIPT;
+		const remember = ended ? { conversationId, state: { delivered: recalled.delivered, lastEventAt: now, clearedAt: now } } : undefined;
 		if (!selected) return ignore('notSelected', event, remember);
 		const kept = removeEchoes(event, settings.ignoredReceivedFrom);
 		if (kept === undefined) return ignore('onlyIgnored', event, remember);
@@ -132,13 +143,12 @@ export function handleWebhookRequest(request: WebhookRequest, settings: TriggerS
 
 	// Remembered even for an event the trigger does not start on: a human agent's answer in a
 	// fragment pauses the bot that listens to both events.
-	const { now } = memory;
-	const recalled = memory.recall(conversationId);
 	let state: ConversationState = { delivered: recalled?.delivered ?? [], lastEventAt: now };
 	const pausedBefore = recalled?.pausedUntil ?? 0;
 	const humanAt = settings.humanPauseMs > 0 ? lastHumanTurnAt(event, settings.ignoredReceivedFrom, settings.handoverReceivedFrom, now) : undefined;
 	const pausedUntil = Math.max(pausedBefore, humanAt === undefined ? 0 : humanAt + settings.humanPauseMs);
 	if (pausedUntil > now) state.pausedUntil = pausedUntil;
+	else if (recalled?.clearedAt !== undefined) state.clearedAt = recalled.clearedAt;
 	const remember = (): Remember => ({ conversationId, state });
 
 	if (!selected) return ignore('notSelected', event, remember());
@@ -148,7 +158,10 @@ export function handleWebhookRequest(request: WebhookRequest, settings: TriggerS
 	if (visitorMessages.length === 0) return ignore('noVisitorMessage', event, remember());
 
 	// A message without an ID cannot be recognised again: it always counts as new.
-	const ids = visitorMessages.map((message) => stringField(message, 'id'));
+	const ids = visitorMessages.map((message) => {
+		const id = stringField(message, 'id');
+		return id === undefined ? undefined : memoryKey(id);
+	});
 	const newIds = ids.filter((id) => id === undefined || !state.delivered.includes(id));
 	if (newIds.length === 0) return ignore('alreadyDelivered', event, remember());
 	const delivered = state.delivered;

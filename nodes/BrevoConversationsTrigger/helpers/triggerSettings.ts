@@ -1,4 +1,5 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { MAX_PAUSE_MINUTES } from './conversationMemory';
 import { parseHostList } from './fileAddress';
 import { commaSeparated } from './webhookEvent';
 import type { FileDownloadSettings } from './downloadVisitorFiles';
@@ -29,7 +30,11 @@ export async function readTriggerSettings(ctx: IWebhookFunctions): Promise<Trigg
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	// Version 1 started on any message; changing that would silently change saved workflows.
 	const startOn: StartOn = usesCredential(ctx) && options.startOn !== 'anyMessage' ? 'visitorMessage' : 'anyMessage';
-	const pauseMinutes = typeof options.humanPauseMinutes === 'number' && options.humanPauseMinutes >= 0 ? options.humanPauseMinutes : DEFAULT_HUMAN_PAUSE_MINUTES;
+	// An expression can give any number: the pause is kept between 0 and the longest one the memory holds.
+	const pauseMinutes =
+		typeof options.humanPauseMinutes === 'number' && options.humanPauseMinutes >= 0
+			? Math.min(options.humanPauseMinutes, MAX_PAUSE_MINUTES)
+			: DEFAULT_HUMAN_PAUSE_MINUTES;
 	return {
 		events: Array.isArray(events) ? events.filter((name): name is string => typeof name === 'string') : [],
 		expectedToken: await readExpectedToken(ctx),

@@ -12,15 +12,25 @@ export function isRecord(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The lists of objects in an event: an entry that is not an object (a null, a string) is dropped. */
+const OBJECT_LISTS = ['messages', 'agents'] as const;
+
 /**
  * The request body as a Brevo event, or `undefined` when it cannot be one: not a JSON object (n8n
- * hands over a string or a Buffer for other content types), or no non-empty `eventName`.
+ * hands over a string or a Buffer for other content types), or no non-empty `eventName`. Entries of
+ * `messages[]` and `agents[]` that are not objects are left out here, once, so that no later rule
+ * meets a `null` where Brevo sends a message.
  */
 export function parseWebhookEvent(body: unknown): BrevoWebhookEvent | undefined {
 	if (!isRecord(body)) return undefined;
 	const { eventName } = body;
 	if (typeof eventName !== 'string' || eventName.trim() === '') return undefined;
-	return body as BrevoWebhookEvent;
+	let event = body as BrevoWebhookEvent;
+	for (const list of OBJECT_LISTS) {
+		const entries = event[list];
+		if (Array.isArray(entries) && !entries.every(isRecord)) event = { ...event, [list]: entries.filter(isRecord) };
+	}
+	return event;
 }
 
 /** The message objects of an event: `message` for conversationStarted, `messages[]` for the others. */
