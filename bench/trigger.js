@@ -19,8 +19,9 @@
  * costs; WH the Webhook node checking the token with a Header Auth credential. T starts with
  * --trigger-conversations active conversations remembered (its static data, imported with it), as a
  * busy inbox has them. `T+echo` and `T0+echo` also post, after each event, the reply as Brevo posts
- * it back (a fragment with the bot's labelled message): in a live inbox that call is the one that
- * writes the memory to the database (n8n 2.41 does not save a call that starts an execution).
+ * it back (a fragment with the bot's labelled message), as in a live inbox. Every T call that starts
+ * the workflow writes the memory to the database (the trigger answers Brevo itself so that n8n saves
+ * before it starts the execution); the queue set-up measures T and T0 on Postgres too.
  *
  *   --trigger-events=100     events per run      --trigger-rounds=3     rounds
  *   --trigger-concurrency=10 requests in flight  --trigger-profile      T and W each profiled (--cpu-prof)
@@ -279,8 +280,8 @@ function renderSection(result, opts) {
 		'  prefilled visitor\'s message delivered again starts nothing). **T0** = T remembering nothing (*Start On: Any New Message*).',
 		'  **WH** = the Webhook node checking the token itself with a Header Auth credential (the secret in a credential, as ours).',
 		'  **+echo**: after each event the same lane also posts the reply as Brevo posts it back (a fragment with the bot\'s',
-		'  message, labelled with the trigger\'s *Ignore Received From*); it starts nothing, and in T it is the call that writes',
-		'  the memory to the database, because n8n 2.41 does not save a call that starts an execution. events/s counts the',
+		'  message, labelled with the trigger\'s *Ignore Received From*); it starts nothing. Each T call that starts the workflow',
+		'  writes the memory to the database before the execution starts (the trigger answers Brevo itself). events/s counts the',
 		'  visitor events only.');
 	L.push('- **single** = one `n8n start` with n8n\'s defaults (regular mode, sqlite). **single-lazy** = the same with',
 		'  `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`. **queue** = main + webhook process + 2 workers (`--concurrency=10`),',
@@ -362,7 +363,7 @@ async function benchTrigger(opts) {
 			tgz,
 			postgres,
 			redis,
-			webhookPaths: [example.webhookPath, WEBHOOK_PATH],
+			webhookPaths: [example.webhookPath, WEBHOOK_PATH, STATELESS_PATH],
 			extraEnv: { N8N_LOG_LEVEL: 'warn' },
 			setUp: (env, n8n) => importWorkflows(n8n, example, memory),
 		});
@@ -386,7 +387,7 @@ async function benchTrigger(opts) {
 		const plan = [
 			...[...variantsOf(single.base), ...singleOnly].map((v) => [single, v]),
 			...variantsOf(lazy.base).map((v) => [lazy, v]),
-			...variantsOf(cluster.webhookBase).map((v) => [queue, v]),
+			...[...variantsOf(cluster.webhookBase), { name: 'T0', url: `${cluster.webhookBase}/webhook/${STATELESS_PATH}?token=${TOKEN}` }].map((v) => [queue, v]),
 		];
 		for (const [setup, v] of plan) await run(setup, v, 'warm-up', fake, { ...opts, events: Math.min(20, opts.events) });
 		const runs = Object.fromEntries(plan.map(([s, v]) => [`${s.name} ${v.name}`, []]));
@@ -406,6 +407,7 @@ async function benchTrigger(opts) {
 			{ label: 'queue: T CPU per event ÷ W CPU per event', values: ratio('queue T', 'queue W', 'cpuMsPerEvent') },
 			{ label: 'T: queue events/s ÷ single events/s', values: ratio('queue T', 'single T', 'eventsPerS') },
 			{ label: `single: T events/s ÷ T0 events/s (the conversation memory's cost, ${opts.conversations} conversations remembered; goal ≥ 0.9)`, values: ratio('single T', 'single T0', 'eventsPerS') },
+			{ label: `queue: T events/s ÷ T0 events/s (the memory's cost on Postgres, ${opts.conversations} conversations remembered; goal ≥ 0.9)`, values: ratio('queue T', 'queue T0', 'eventsPerS') },
 			{ label: 'single: T+echo events/s ÷ T0+echo events/s (the same with each reply posted back, the call that saves the memory)', values: ratio('single T+echo', 'single T0+echo', 'eventsPerS') },
 			{ label: 'single: T time per event ÷ WH time per event (Webhook node with Header Auth credential)', values: ratio('single WH', 'single T', 'eventsPerS') },
 			{ label: 'single: T CPU per event ÷ WH CPU per event', values: ratio('single T', 'single WH', 'cpuMsPerEvent') },

@@ -4,7 +4,8 @@
  * runs them, on Postgres and Redis from services.js. Shared by `npm run test:queue` and the bench.
  *
  *   const cluster = await startCluster({ runtime, tgz, postgres, redis, setUp, workers: 2 });
- *   cluster.webhookUrl(path)   the webhook process's production URL for a webhook path
+ *   cluster.webhookUrl(path, i) the production URL of a webhook path on webhook process i (default 0;
+ *                              `webhookProcesses: 2` starts two, each on its own port, as behind a load balancer)
  *   cluster.workers            [{ name, pid, log() }, …]: which worker ran what is in its log
  *   cluster.query(sql, args)   rows from n8n's Postgres database (n8n's own `pg` module)
  *   await cluster.kill(worker) SIGKILL, as a crash would (its task runner stays: see stop())
@@ -134,9 +135,10 @@ async function stopDescendants(list) {
  * before main starts; it gets a `runN8n`-ready environment). Resolves once every process is ready
  * and the webhook process serves `readyPath` (a production webhook path of an active workflow).
  */
-async function startCluster({ runtime, tgz, postgres, redis, setUp, webhookPaths, workers = 2, concurrency = 10, extraEnv = {} }) {
+async function startCluster({ runtime, tgz, postgres, redis, setUp, webhookPaths, workers = 2, webhookProcesses = 1, concurrency = 10, extraEnv = {} }) {
 	const base = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-queue-n8n-'));
-	const names = ['main', ...Array.from({ length: workers }, (_, i) => `worker${i + 1}`), 'webhook'];
+	const webhookNames = Array.from({ length: webhookProcesses }, (_, i) => (i === 0 ? 'webhook' : `webhook${i + 1}`));
+	const names = ['main', ...Array.from({ length: workers }, (_, i) => `worker${i + 1}`), ...webhookNames];
 	const folders = Object.fromEntries(names.map((name) => [name, path.join(base, name)]));
 	await Promise.all(names.map((name) => installPackage(runtime, folders[name], tgz)));
 	const envOf = async (name, extra = {}) =>
@@ -190,20 +192,26 @@ async function startCluster({ runtime, tgz, postgres, redis, setUp, webhookPaths
 			worker.healthUrl = `http://127.0.0.1:${healthPort}/healthz/readiness`;
 			cluster.workers.push(worker);
 		}
-		const webhookEnv = await envOf('webhook');
-		const webhook = (cluster.webhook = cluster.spawn('webhook', webhookEnv, ['webhook']));
-		cluster.webhookBase = `http://127.0.0.1:${webhookEnv.N8N_PORT}`;
+		for (const name of webhookNames) {
+			const webhookEnv = await envOf(name);
+			const webhookProcess = cluster.spawn(name, webhookEnv, ['webhook']);
+			cluster.webhooks.push({ process: webhookProcess, base: `http://127.0.0.1:${webhookEnv.N8N_PORT}` });
+		}
+		cluster.webhook = cluster.webhooks[0].process;
+		cluster.webhookBase = cluster.webhooks[0].base;
 		for (const worker of cluster.workers) {
 			await waitFor(async () => (worker.checkAlive(), fetch(worker.healthUrl).then((r) => r.ok, () => false)), 120000, `${worker.name} to be ready`, 250);
 		}
-		await waitFor(
-			async () => (webhook.checkAlive(), fetch(`${cluster.webhookBase}/healthz/readiness`).then((r) => r.ok, () => false)),
-			120000,
-			'the webhook process to be ready',
-			250,
-		);
+		for (const { process: webhookProcess, base } of cluster.webhooks) {
+			await waitFor(
+				async () => (webhookProcess.checkAlive(), fetch(`${base}/healthz/readiness`).then((r) => r.ok, () => false)),
+				120000,
+				`the ${webhookProcess.name} process to be ready`,
+				250,
+			);
+		}
 		phase('workers and webhook process ready');
-		say(`main ${main.pid}, ${cluster.workers.map((w) => `${w.name} ${w.pid}`).join(', ')}, webhook ${webhook.pid}; logs in ${base}`);
+		say(`main ${main.pid}, ${[...cluster.workers, ...cluster.webhooks.map((w) => w.process)].map((p) => `${p.name} ${p.pid}`).join(', ')}; logs in ${base}`);
 		return cluster;
 	} catch (error) {
 		await cluster.stop();
@@ -217,6 +225,8 @@ class Cluster {
 		this.base = base;
 		this.processes = [];
 		this.workers = [];
+		/** The webhook processes: [{ process, base }], the first also as `webhook` and `webhookBase` */
+		this.webhooks = [];
 		const { Pool } = createRequire(runtime.n8nBin)('pg');
 		this.pool = new Pool({ host: '127.0.0.1', port: postgres.port, user: postgres.user, database: postgres.database, max: 2 });
 	}
@@ -227,8 +237,9 @@ class Cluster {
 		return started;
 	}
 
-	webhookUrl(webhookPath) {
-		return `${this.webhookBase}/webhook/${webhookPath}`;
+	/** The production URL of a webhook path on one of the webhook processes (the first by default). */
+	webhookUrl(webhookPath, index = 0) {
+		return `${this.webhooks[index].base}/webhook/${webhookPath}`;
 	}
 
 	async query(sql, params = []) {

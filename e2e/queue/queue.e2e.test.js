@@ -2,7 +2,7 @@
 /**
  * `npm run test:queue`: the packed package in n8n's queue mode, as an operator runs it when one
  * n8n is not enough: Postgres + Redis (Debian's packages, installed when missing), n8n main, two
- * workers and a webhook process of the pinned runtime (default 2.41.1 on Node 24; E2E_RUNTIME), each
+ * workers and two webhook processes (as behind a load balancer) of the pinned runtime (default 2.41.1 on Node 24; E2E_RUNTIME), each
  * with its own user folder and the package installed in it. examples/visitor-reply.json is
  * imported and activated; chat events go to the webhook process, the replies to the fake Brevo.
  *
@@ -11,6 +11,8 @@
  *     as many successful executions, exactly one reply per visitor, both workers used;
  *   - each message once: 50 events each delivered twice, 8 in flight → 50 executions; a human
  *     agent's message pauses the conversation (the trigger's memory, in static data in Postgres);
+ *   - two webhook processes: a message started through one, delivered again to the other, starts
+ *     nothing; a transcript through one ends a pause the other had seen;
  *   - crash: a worker is SIGKILLed while its sends wait on Brevo (answers held 4 s) → no visitor
  *     is answered twice, the other worker answers the events posted after the kill, and the
  *     figures (answered, lost, execution statuses) are printed.
@@ -65,6 +67,7 @@ async function setUp() {
 		postgres: state.postgres,
 		redis: state.redis,
 		webhookPaths: [example.webhookPath],
+		webhookProcesses: 2,
 		extraEnv: LOCKS,
 		setUp: async (env, n8n) => {
 			const input = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-queue-input-'));
@@ -78,7 +81,8 @@ async function setUp() {
 	});
 	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 	state.url = state.cluster.webhookUrl(example.webhookPath);
-	say(`${RUNTIME}: Postgres, Redis and 4 n8n processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	state.urlB = state.cluster.webhookUrl(example.webhookPath, 1);
+	say(`${RUNTIME}: Postgres, Redis and 5 n8n processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 async function tearDown() {
@@ -101,7 +105,7 @@ async function finishedExecutions(expected, ms) {
 	);
 }
 
-describe(`n8n ${RUNTIME} in queue mode: main + webhook process + 2 workers, Postgres, Redis`, () => {
+describe(`n8n ${RUNTIME} in queue mode: main + 2 webhook processes + 2 workers, Postgres, Redis`, () => {
 	before(setUp, { timeout: 25 * 60 * 1000 });
 	after(tearDown, { timeout: 3 * 60 * 1000 });
 
@@ -166,6 +170,34 @@ describe(`n8n ${RUNTIME} in queue mode: main + webhook process + 2 workers, Post
 		assert.match(await paused.text(), /Paused: a human agent is answering this conversation/);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		assert.equal((await state.cluster.executions(WORKFLOW_ID)).length, executions.length, 'the paused conversation started nothing');
+	});
+
+	test('two webhook processes on one database: a message through A, again through B → 0 executions; a transcript through A ends a pause B had seen', async () => {
+		const before = (await state.cluster.executions(WORKFLOW_ID)).length;
+		const post = async (url, body) => {
+			const response = await fetch(`${url}?token=${TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const text = await response.text();
+			assert.equal(response.status, 200, text);
+			return JSON.parse(text).message;
+		};
+		const [A, B] = [state.url, state.urlB];
+		const event = chatEvent('two-processes');
+		assert.equal(await post(A, event), 'Workflow was started');
+		assert.match(await post(B, event), /already started the workflow/, 'B read what A saved before starting the workflow');
+
+		const inConversation = (body) => ({ ...body, conversationId: 'conv-two-processes-pause' });
+		const now = Date.now();
+		await post(A, inConversation(events.conversationFragment([events.agentMessage('qTwoHuman', 'Julia here', now)])));
+		assert.match(await post(B, inConversation(events.conversationStarted(events.visitorMessage('qTwoM1', 'Thanks Julia', now + 1)))), /human agent/);
+		await post(A, inConversation(events.conversationTranscript([events.agentMessage('qTwoHuman', 'Julia here', now)])));
+		// B's own copy still holds the pause; the stored memory says the transcript ended it.
+		assert.equal(await post(B, inConversation(events.conversationStarted(events.visitorMessage('qTwoM2', 'One more question', now + 2)))), 'Workflow was started');
+		await finishedExecutions(before + 2, 60000);
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		const executions = await state.cluster.executions(WORKFLOW_ID);
+		say(`two webhook processes: ${executions.length - before} executions (expected 2)`);
+		process.stdout.write(`# queue-mode two webhook processes: a message delivered to A then B, a pause ended by a transcript through A → ${executions.length - before} executions (2 expected)\n`);
+		assert.equal(executions.length - before, 2);
 	});
 
 	test('a worker killed while its sends wait on Brevo: nobody answered twice, the other worker keeps serving', async () => {
