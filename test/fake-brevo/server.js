@@ -161,7 +161,9 @@ class FakeBrevo {
 	echo(message) {
 		if (this.webhookUrls.length === 0) return;
 		const { conversationId, visitor } = this.conversationOf(message.visitorId);
-		const { visitorId, ...fields } = message;
+		// A webhook's message names no visitor: the event's `visitor` does.
+		const fields = { ...message };
+		delete fields.visitorId;
 		const body = JSON.stringify({
 			eventName: 'conversationFragment',
 			conversationId,
