@@ -32,8 +32,9 @@ function render(report, c) {
 	L.push('  --no-extras                           skip expression counts, CPU profile, rate limit, diagnostics');
 	L.push('  --out=FILE                            report file (default bench/RESULTS.md)');
 	L.push('```', '');
-	L.push(`- Date: ${report.began.toISOString()}; whole run ${f(report.wallS / 60, 1)} min`);
-	L.push(`- Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim()}), ${f(os.totalmem() / 2 ** 30, 1)} GiB memory, load average at the end ${os.loadavg().map((x) => f(x, 1)).join(' / ')} — shared with other engineers' test runs`);
+	L.push(`- Date: ${report.began.toISOString()}; whole run ${f(report.wallS / 60, 1)} min; commit ${report.commit ?? 'unknown'}`);
+	const load = (values) => values.map((x) => f(x, 1)).join(' / ');
+	L.push(`- Machine: ${cpu.length} CPUs (${cpu[0]?.model.trim()}), ${f(os.totalmem() / 2 ** 30, 1)} GiB memory, load average ${report.loadAtStart ? `at the start ${load(report.loadAtStart)}, ` : ''}at the end ${load(os.loadavg())} — shared with other engineers' test runs`);
 	for (const r of report.runtimes) {
 		L.push(`- n8n ${r.n8nVersion} on Node ${r.nodeVersion}; HTTP Request node typeVersion ${r.httpVersion}; Code node 2; expression engine: n8n's default`);
 	}

@@ -427,13 +427,20 @@ async function measure(ctx, entry, index, fake, limited) {
 	}
 }
 
+/** The commit the measured package was built from; "+ uncommitted changes" when its code differs from it. */
+async function sourceCommit() {
+	const { stdout: commit } = await exec('git', ['rev-parse', '--short', 'HEAD']);
+	const { stdout: changed } = await exec('git', ['status', '--porcelain', '--', 'nodes', 'credentials', 'package.json']);
+	return `${commit.trim()}${changed.trim() ? ' + uncommitted changes' : ''}`;
+}
+
 async function main() {
 	const began = Date.now();
 	const packed = await pack();
 	const fake = new FakeBrevo({ apiKey: API_KEY, record: false });
 	const limited = new FakeBrevo({ apiKey: API_KEY, quota: { limit: RATE.limit, windowMs: RATE.windowMs } });
 	const servers = { baseUrl: await fake.start(), limitedUrl: await limited.start() };
-	const report = { began: new Date(began), packed, runtimes: [] };
+	const report = { began: new Date(began), loadAtStart: os.loadavg(), commit: await sourceCommit(), packed, runtimes: [] };
 	try {
 		for (const [index, version] of RUNTIMES.entries()) {
 			const ctx = await setUp(version, packed, servers);

@@ -1,10 +1,13 @@
 'use strict';
 /**
  * End-to-end, `npm start` as a new user runs it: e2e/start.js in a fresh n8n home (START_HOME) on a
- * free port, until its banner says it is running; then every curl command the banner prints is run
- * exactly as printed, from the repository folder, as a user would paste it. Each must be answered
- * 200 and make the example's workflow answer the visitor through the sandbox (the sandbox logs the
- * reply in npm start's output). Finally Ctrl-C (SIGINT) must stop n8n and the fakes.
+ * free port, until its banner says it is running; then every command the banner prints is run
+ * exactly as printed, from the repository folder, as a user would paste it. Each curl command must be
+ * answered 200 and make the example's workflow answer the visitor through the sandbox (the sandbox logs
+ * the reply in npm start's output), and, run again, be a duplicate that starts nothing; each
+ * `npm run chat` command must do the same every time it runs. The AI example's handover must then
+ * pause its conversation, through the sandbox's echo of the handover message, as the README's
+ * conversation shows. Finally Ctrl-C (SIGINT) must stop n8n and the fakes.
  *
  *   node --test e2e/start.e2e.test.js      (part of npm run test:e2e)
  *
@@ -26,8 +29,10 @@ const state = { output: '', child: undefined, home: undefined };
 
 /** Lines of npm start's output in which the sandbox logged a reply sent to a visitor. */
 const replies = () => state.output.split('\n').filter((l) => /fake-brevo: .* POST \/v3\/conversations\/messages → 200/.test(l));
+/** Lines in which the sandbox logged n8n's answer to its echo of a sent message (one per trigger example). */
+const echoes = () => state.output.split('\n').filter((l) => /fake-brevo: .* echo of message \S+ → POST /.test(l));
 
-describe(`npm start (${RUNTIME}): the banner's curl commands work as printed`, () => {
+describe(`npm start (${RUNTIME}): the banner's commands work as printed`, () => {
 	before(
 		async () => {
 			state.home = fs.mkdtempSync(path.join(os.tmpdir(), 'brevo-start-'));
@@ -60,15 +65,30 @@ describe(`npm start (${RUNTIME}): the banner's curl commands work as printed`, (
 	});
 
 	const banner = () => state.output.slice(state.output.indexOf('is running:'));
-	const commands = () =>
+	const printed = (start) =>
 		banner()
 			.split('\n')
 			.map((l) => l.trim())
-			.filter((l) => l.startsWith('curl '));
+			.filter((l) => start.test(l));
+	const commands = () => printed(/^curl /);
+	const chats = () => printed(/^(\S+=\S+ )*npm run chat -- /);
+	/** Runs a printed command as printed, from the repository folder; resolves curl's status and answer, or npm run chat's last line. */
+	const run = async (command) => {
+		const curl = command.startsWith('curl ');
+		// curl's -w (after the command) only adds the status code to what it prints.
+		const { stdout } = await exec('sh', ['-c', curl ? `${command} -s -w '\\n%{http_code}'` : command], { cwd: ROOT, timeoutMs: 60000 });
+		const lines = stdout.trim().split('\n');
+		return curl ? { status: lines.pop(), answer: lines.join('\n') } : { status: /→ (\d{3}) /.exec(lines[lines.length - 1])?.[1], answer: lines[lines.length - 1] };
+	};
+	/** Waits until the sandbox has logged n8n's answer to the echo of every message it stored. */
+	const echoesDone = () => waitFor(() => echoes().length === 3 * replies().length, 30000, 'the sandbox to echo every sent message to the 3 trigger examples', 200);
 
-	test('the banner prints one curl command per trigger example, with its sample event, its URL and the token file', () => {
+	test('the banner prints, per trigger example, a chat command and a curl command with its sample event, its URL and the token file', () => {
 		const printed = commands();
 		assert.equal(printed.length, 3, banner());
+		assert.equal(chats().length, 3, banner());
+		for (const example of ['visitor-reply', 'conversation-auto-reply', 'ai-agent-reply']) assert.ok(chats().some((c) => c.includes(`npm run chat -- ${example} "`)), banner());
+		assert.ok(!/is not registered/.test(state.output.slice(0, state.output.indexOf('is running:'))), 'npm start must wait for the webhooks without n8n logging unknown-webhook errors');
 		for (const [example, webhookId] of [
 			['visitor-reply.json', '0c9a54b2-3f1e-4d7a-8b6c-5e2f1a9d7c40'],
 			['conversation-auto-reply.json', '7d2e9c41-5b6a-4f83-a1d0-3c8e6f2b9a15'],
@@ -82,16 +102,48 @@ describe(`npm start (${RUNTIME}): the banner's curl commands work as printed`, (
 		assert.ok(!banner().includes(fs.readFileSync(path.join(state.home, 'webhook-token'), 'utf8').trim()), 'the banner must not print the token');
 	});
 
-	test('each printed command, run as printed, is answered 200 and the example answers the visitor in the sandbox', { skip: n8n1 && 'n8n 1.x: the test URL needs Execute workflow in the editor' }, async () => {
+	const live = { skip: n8n1 && 'n8n 1.x: the test URL needs Execute workflow in the editor' };
+
+	test('each printed curl command, run as printed, is answered 200 and the example answers the visitor; run again, it is a duplicate', live, async () => {
 		for (const command of commands()) {
 			const before = replies().length;
-			// The command as printed; curl's -w (after it) only adds the status code to what it prints.
-			const { stdout } = await exec('sh', ['-c', `${command} -s -w '\\n%{http_code}'`], { cwd: ROOT, timeoutMs: 60000 });
-			const status = stdout.trim().split('\n').pop();
-			assert.equal(status, '200', `${command}\n→ ${stdout}`);
+			const first = await run(command);
+			assert.equal(first.status, '200', `${command}\n→ ${first.answer}`);
 			await waitFor(() => replies().length > before, 30000, `the sandbox to log a reply after: ${command}`, 200);
+			const again = await run(command);
+			assert.equal(again.status, '200', `${command}\n→ ${again.answer}`);
+			assert.match(again.answer, /already started the workflow/);
 		}
+		await echoesDone();
 		assert.equal(replies().length, 3, replies().join('\n'));
+	});
+
+	test('each printed npm run chat command starts its example every time it runs', live, async () => {
+		for (const command of chats()) {
+			for (let round = 0; round < 2; round++) {
+				const before = replies().length;
+				const { status, answer } = await run(command);
+				assert.equal(status, '200', `${command}\n→ ${answer}`);
+				assert.match(answer, /Workflow was started/);
+				await waitFor(() => replies().length > before, 30000, `the sandbox to log a reply after: ${command}`, 200);
+			}
+		}
+		await echoesDone();
+	});
+
+	test("the AI example hands over, and the sandbox's echo of the handover pauses the conversation, as the README shows", live, async () => {
+		const chat = chats().find((c) => c.includes('npm run chat -- ai-agent-reply '));
+		const before = replies().length;
+		const handover = await run(chat.replace(/"[^"]*"$/, '"Can I talk to a person, please?"'));
+		assert.match(handover.answer, /Workflow was started/);
+		await waitFor(() => replies().length > before, 30000, 'the sandbox to log the handover message', 200);
+		await echoesDone();
+		const echoed = echoes().filter((l) => l.includes('/webhook/5d0f3c6e-8a21-4b7e-9f43-1c2a7b9e6d12/webhook → 200'));
+		assert.ok(echoed.length > 0, echoes().join('\n'));
+		const silence = await run(chat.replace(/"[^"]*"$/, '"Hello? Is anybody there?"'));
+		assert.equal(silence.status, '200');
+		assert.match(silence.answer, /Paused: a human agent is answering this conversation/);
+		assert.ok(!echoes().join('\n').includes(fs.readFileSync(path.join(state.home, 'webhook-token'), 'utf8').trim()), 'the sandbox must not log the token');
 	});
 
 	test('Ctrl-C stops n8n and the fakes', async () => {

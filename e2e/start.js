@@ -19,28 +19,26 @@
  *   START_HOME       another n8n home instead of .cache/n8n-home (the e2e test of this script uses one)
  *
  * The trigger examples are published when first imported (n8n 2.x; n8n 1.x's CLI cannot activate
- * an imported workflow), and the ready banner prints, for each, the curl command that plays Brevo:
- * the example's sample event from examples/events/, posted to its production URL with the token.
+ * an imported workflow), and the ready banner prints, for each, how to play a chat visitor:
+ * `npm run chat -- <example> "text"` (e2e/chat.js: a new message each time) and the curl command that
+ * posts the example's sample event from examples/events/ as is (once: again, it is a duplicate).
+ * The sandbox posts every message sent through it back to the trigger examples' URLs, as Brevo's
+ * webhooks do, so the bots' replies, a handover and the pause after it play out as with Brevo.
  */
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
-const { ensureRuntime, CACHE, ROOT } = require('./runtime');
+const { ensureRuntime, ROOT } = require('./runtime');
 const { exec, freePort, installPackage, n8nEnv, packPackage, runN8nOk } = require('./n8n');
+const { HOME, PORT, WEBHOOK_TOKEN_FILE, EXAMPLES, triggerExamples, webhookUrl } = require('./sandboxExamples');
 
-const HOME = process.env.START_HOME ? path.resolve(process.env.START_HOME) : path.join(CACHE, 'n8n-home');
-const PORT = Number(process.env.N8N_PORT || 5678);
 const CREDENTIAL_ID = 'brevoStartCred01'; // the examples name this credential
 const WEBHOOK_CREDENTIAL_ID = 'brevoWebhookCred01'; // and this one for their triggers
-const WEBHOOK_TOKEN_FILE = path.join(HOME, 'webhook-token');
 const VISITOR_SECRET_FILE = path.join(HOME, 'visitor-id-secret'); // the order examples' Crypto credential (Hmac Secret)
 const VISITOR_SECRET_CREDENTIAL_ID = 'visitorIdSecret1'; // the order examples name this one
 const OPENAI_CREDENTIAL_ID = 'openAiStartCred01'; // the AI agent example's model names this one
-const EXAMPLES = path.join(ROOT, 'examples');
-const EVENTS = path.join(EXAMPLES, 'events'); // one sample Brevo event per trigger example, same file name
-const TRIGGER_TYPE = 'n8n-nodes-brevo-conversations.brevoConversationsTrigger';
 const IMPORTED_LIST = path.join(HOME, '.examples-imported');
 // What a home set up before the list was kept held (its marker was a date): those stay as you left them.
 const IMPORTED_BEFORE_THE_LIST = ['keep-agent-online.json', 'message-round-trip.json', 'order-status-automated-message.json', 'visitor-reply.json'];
@@ -74,9 +72,12 @@ process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
 /** Starts a fake server (test/<fake>/cli.js) and resolves the base URL it prints first. */
-function startSandbox(apiKey, fake = 'fake-brevo') {
+function startSandbox(apiKey, fake = 'fake-brevo', { args = [], env = {} } = {}) {
 	const cli = path.join(ROOT, 'test', fake, 'cli.js');
-	const child = spawn(process.execPath, [cli, '--port', '0', '--api-key', apiKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [cli, '--port', '0', '--api-key', apiKey, ...args], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+		env: { ...process.env, ...env },
+	});
 	children.push(child);
 	return new Promise((resolve, reject) => {
 		const lines = readline.createInterface({ input: child.stdout });
@@ -136,17 +137,6 @@ async function importNewExamples(runtime, env) {
 	return fresh;
 }
 
-/** The examples whose workflow starts with this package's trigger: { file, id, name, webhookId }. */
-function triggerExamples() {
-	return fs
-		.readdirSync(EXAMPLES)
-		.filter((f) => f.endsWith('.json'))
-		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }))
-		.map(({ file, workflow }) => ({ file, workflow, trigger: workflow.nodes.find((n) => n.type === TRIGGER_TYPE) }))
-		.filter(({ trigger }) => trigger)
-		.map(({ file, workflow, trigger }) => ({ file, id: workflow.id, name: workflow.name, webhookId: trigger.webhookId }));
-}
-
 /**
  * Publishes (activates) the trigger examples just imported, so their production URL answers at once:
  * the sandbox is local, nothing outside this machine can call it. n8n 1.x's CLI cannot activate an
@@ -163,38 +153,62 @@ async function publishTriggerExamples(runtime, env, imported) {
 }
 
 /**
- * n8n answers /healthz before it has registered the published workflows' webhooks: until then their
- * URL answers 404. A POST without a token is refused (401) once registered, and starts nothing.
+ * n8n answers /healthz before it has registered the published workflows' webhooks: until then a POST
+ * answers 404 and n8n logs "Received request for unknown webhook" for it. A CORS preflight (OPTIONS
+ * with an Origin) is answered 204 without a log line, with the webhook's registered methods in
+ * Access-Control-Allow-Methods (n8n's webhook-request-handler setupCorsHeaders): POST is among them
+ * once the trigger's webhook is registered.
  */
 async function waitForWebhooks(url, examples) {
 	const deadline = Date.now() + 60 * 1000;
 	for (const example of examples) {
 		for (;;) {
-			const response = await fetch(`${url}/webhook/${example.webhookId}/webhook`, { method: 'POST' }).catch(() => undefined);
-			if (response && response.status !== 404) break;
+			const response = await fetch(webhookUrl(url, example), { method: 'OPTIONS', headers: { origin: url } }).catch(() => undefined);
+			if (response && /\bPOST\b/.test(response.headers.get('access-control-allow-methods') ?? '')) break;
 			if (Date.now() > deadline) throw new Error(`the webhook of "${example.name}" was not registered within 60 s`);
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 	}
 }
 
-/** The banner lines that tell how to play Brevo against each trigger example. */
+/** The text of the sample event's last visitor message: what the banner's chat command says. */
+function sampleText(event) {
+	const messages = [event.message, ...(event.messages ?? [])].filter((m) => m && m.type === 'visitor');
+	return messages[messages.length - 1].text;
+}
+
+/** The banner lines that tell how to play a chat visitor against each trigger example. */
 function webhookLines(runtime, url) {
 	const token = `$(cat ${path.relative(ROOT, WEBHOOK_TOKEN_FILE)})`;
 	const production = !/^1\./.test(runtime.version);
 	const lines = [
 		production
-			? '  webhooks  play Brevo from this folder (trigger examples are published when first imported; one that is not answers 404):'
+			? '  webhooks  play a chat visitor from this folder (trigger examples are published when first imported; one that is not answers 404).'
 			: `  webhooks  n8n ${runtime.version} cannot publish from its CLI: open the example, select Execute workflow, then from this folder:`,
+		'            npm run chat posts a new message each time; curl posts the sample event as is: once (again, it is a duplicate and starts nothing).',
 	];
+	// npm run chat finds n8n and the token as npm start did: the same N8N_PORT and START_HOME, if set.
+	const chatEnv = ['N8N_PORT', 'START_HOME'].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]} `).join('');
 	for (const example of triggerExamples()) {
-		const event = path.join(EVENTS, example.file);
-		if (!fs.existsSync(event)) continue;
-		const webhookUrl = `${url}/${production ? 'webhook' : 'webhook-test'}/${example.webhookId}/webhook?token=${token}`;
+		if (!fs.existsSync(example.event)) continue;
+		const text = sampleText(JSON.parse(fs.readFileSync(example.event, 'utf8')));
 		lines.push(`    ${example.name}:`);
-		lines.push(`      curl -X POST -H 'content-type: application/json' -d @${path.relative(ROOT, event)} "${webhookUrl}"`);
+		lines.push(`      ${chatEnv}npm run chat -- ${path.basename(example.file, '.json')} ${JSON.stringify(text)}${production ? '' : ' --test-url'}`);
+		lines.push(`      curl -X POST -H 'content-type: application/json' -d @${path.relative(ROOT, example.event)} "${webhookUrl(url, example, { test: !production, token })}"`);
 	}
 	return lines;
+}
+
+/**
+ * The sandbox's settings for Brevo's webhooks: the sample events' visitors and conversations, and the
+ * trigger examples' production URLs with the token, where it posts every message sent through it (as
+ * Brevo does for each webhook of an account). Through the environment, so the token stays out of the
+ * process list. n8n 1.x has no production URL here (its CLI cannot publish): no echo there.
+ */
+function sandboxWebhooks(runtime, token) {
+	const examples = triggerExamples().filter((e) => fs.existsSync(e.event));
+	const urls = /^1\./.test(runtime.version) ? [] : examples.map((e) => webhookUrl(`http://127.0.0.1:${PORT}`, e, { token }));
+	return { args: examples.flatMap((e) => ['--seed-event', e.event]), env: { BREVO_SANDBOX_WEBHOOK_URLS: urls.join(' ') } };
 }
 
 async function main() {
@@ -207,11 +221,17 @@ async function main() {
 	await installPackage(runtime, HOME, tgz);
 	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 
+	// The triggers' token: made once, kept in a file only you can read (never printed), so the URL
+	// you gave Brevo or your curl commands keep working across restarts.
+	fs.mkdirSync(HOME, { recursive: true });
+	if (!fs.existsSync(WEBHOOK_TOKEN_FILE)) fs.writeFileSync(WEBHOOK_TOKEN_FILE, randomBytes(16).toString('hex') + '\n', { mode: 0o600 });
+	const webhook = { token: fs.readFileSync(WEBHOOK_TOKEN_FILE, 'utf8').trim() };
+
 	const real = Boolean(process.env.BREVO_API_KEY);
 	const sandboxKey = 'sandbox-api-key';
 	const credential = real
 		? { apiKey: process.env.BREVO_API_KEY, partnerKey: '', baseUrl: process.env.BREVO_BASE_URL || 'https://api.brevo.com/v3' }
-		: { apiKey: sandboxKey, partnerKey: '', baseUrl: await startSandbox(sandboxKey) };
+		: { apiKey: sandboxKey, partnerKey: '', baseUrl: await startSandbox(sandboxKey, 'fake-brevo', sandboxWebhooks(runtime, webhook.token)) };
 	if (!real) say(`sandbox (fake Brevo) on ${credential.baseUrl}, API key "${sandboxKey}"`);
 	const realModel = Boolean(process.env.OPENAI_API_KEY);
 	const modelKey = 'sandbox-openai-key';
@@ -238,10 +258,6 @@ async function main() {
 	const credentialsFile = path.join(HOME, 'credentials.json');
 	const name = real ? 'Brevo Conversations account' : 'Brevo sandbox (fake, local)';
 	const modelName = realModel ? 'OpenAI account' : 'OpenAI sandbox (fake model, local)';
-	// The triggers' token: made once, kept in a file only you can read (never printed), so the URL
-	// you gave Brevo or your curl commands keep working across restarts.
-	if (!fs.existsSync(WEBHOOK_TOKEN_FILE)) fs.writeFileSync(WEBHOOK_TOKEN_FILE, randomBytes(16).toString('hex') + '\n', { mode: 0o600 });
-	const webhook = { token: fs.readFileSync(WEBHOOK_TOKEN_FILE, 'utf8').trim() };
 	// Likewise the secret the order examples derive chat visitor IDs with (README "Reach a customer from an order").
 	if (!fs.existsSync(VISITOR_SECRET_FILE)) fs.writeFileSync(VISITOR_SECRET_FILE, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
 	const visitorSecret = { hmacSecret: fs.readFileSync(VISITOR_SECRET_FILE, 'utf8').trim() };

@@ -6,6 +6,12 @@ export interface RecordedRequest {
 	rawBody: string;
 	at: number;
 }
+export interface Echo {
+	url: string;
+	messageId: string;
+	status: number;
+	answer: string;
+}
 export declare class FakeBrevo {
 	constructor(options?: {
 		apiKey?: string | string[];
@@ -14,7 +20,14 @@ export declare class FakeBrevo {
 		record?: boolean;
 		latencyMs?: number;
 		knownVisitorsOnly?: boolean;
+		webhookUrl?: string | string[];
+		onEcho?: (echo: Echo) => void;
 	});
+	webhookUrls: string[];
+	echoes: Echo[];
+	echoesSettled(): Promise<void>;
+	conversationOf(visitorId: string): { conversationId: string; visitor: Record<string, any> };
+	seedEvent(event: { conversationId: string; visitor: { id: string } & Record<string, any> }): void;
 	latencyMs: number;
 	held: number;
 	requests: RecordedRequest[];

@@ -78,6 +78,12 @@ class FakeBrevo {
 	 *   (seedVisitor, or any message of that visitor) answers 404 "Visitor not found", the answer
 	 *   Brevo documents for a visitor it does not know (PUT /conversations/visitorGroup); off by
 	 *   default, so tests that send to made-up visitors keep working
+	 * @param {string | string[]} [options.webhookUrl] as Brevo does with the webhooks of an account, post
+	 *   each message sent through the API (agent or automated) back as a `conversationFragment` to this
+	 *   URL (a list: to each), e.g. a Brevo Conversations Trigger's production URL with its token. Off by
+	 *   default: tests that use the fake as an API only get no calls they did not ask for
+	 * @param {(echo: {url: string, messageId: string, status: number, answer: string}) => void} [options.onEcho]
+	 *   called once each echo is answered
 	 */
 	constructor(options = {}) {
 		this.apiKey = options.apiKey ?? 'test-api-key';
@@ -86,6 +92,15 @@ class FakeBrevo {
 		this.record = options.record ?? true;
 		this.latencyMs = options.latencyMs ?? 0;
 		this.knownVisitorsOnly = options.knownVisitorsOnly ?? false;
+		this.webhookUrls = [options.webhookUrl ?? []].flat();
+		/** visitorId → { conversationId, visitor }: Brevo keeps one ongoing conversation per visitor */
+		this.conversations = new Map();
+		/** The echoes posted to the webhook URLs: { url, messageId, status } (status 0: no answer) */
+		this.echoes = [];
+		/** Called with each echo once answered (the sandbox logs it) */
+		this.onEcho = options.onEcho;
+		/** Echoes still in flight, so a test (or stop()) can wait for them */
+		this.pendingEchoes = new Set();
 		/** Visitor IDs that opened the chat widget (or were bound to it) without writing yet */
 		this.visitors = new Set();
 		/** Answers processed but still held back by `latencyMs` */
@@ -113,7 +128,61 @@ class FakeBrevo {
 	}
 
 	async stop() {
+		await this.echoesSettled();
 		await closeServer(this.server);
+	}
+
+	/** Resolves once every echo posted so far has been answered (or has failed). */
+	async echoesSettled() {
+		await Promise.all([...this.pendingEchoes]);
+	}
+
+	/**
+	 * The visitor's ongoing conversation: the one an event seeded (seedEvent), else a new ID that the
+	 * visitor keeps, as on Brevo, where the conversation ID stays the same for one visitor.
+	 */
+	conversationOf(visitorId) {
+		if (!this.conversations.has(visitorId)) this.conversations.set(visitorId, { conversationId: brevoLikeId(), visitor: { id: visitorId } });
+		return this.conversations.get(visitorId);
+	}
+
+	/** A visitor Brevo knows from a webhook event it sent (its conversation ID and visitor object). */
+	seedEvent(event) {
+		const visitor = event && event.visitor;
+		if (!visitor || typeof visitor.id !== 'string' || typeof event.conversationId !== 'string') throw new Error('an event needs visitor.id and conversationId');
+		this.visitors.add(visitor.id);
+		this.conversations.set(visitor.id, { conversationId: event.conversationId, visitor });
+	}
+
+	/**
+	 * Posts a message sent through the API back to the webhook URLs, as a Conversation Fragment holding
+	 * that message only, in the shape of Brevo's webhooks (developers.brevo.com, "Conversations webhooks").
+	 */
+	echo(message) {
+		if (this.webhookUrls.length === 0) return;
+		const { conversationId, visitor } = this.conversationOf(message.visitorId);
+		// A webhook's message names no visitor: the event's `visitor` does.
+		const fields = { ...message };
+		delete fields.visitorId;
+		const body = JSON.stringify({
+			eventName: 'conversationFragment',
+			conversationId,
+			messages: [{ ...fields, html: message.text, isTrigger: false, isMissed: false }],
+			agents: [{ id: message.agentId, name: message.agentName }],
+			visitor,
+		});
+		for (const url of this.webhookUrls) {
+			const posted = fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(30000) })
+				.then(async (response) => ({ status: response.status, answer: await response.text() }))
+				.catch((error) => ({ status: 0, answer: String(error && error.message) }))
+				.then(({ status, answer }) => {
+					const echo = { url, messageId: message.id, status, answer };
+					this.echoes.push(echo);
+					if (this.onEcho) this.onEcho(echo);
+					this.pendingEchoes.delete(posted);
+				});
+			this.pendingEchoes.add(posted);
+		}
 	}
 
 	/** The next `count` requests (after authentication) answer with this status/body/headers. */
@@ -297,8 +366,9 @@ class FakeBrevo {
 				if (!this.takeFromQuota()) {
 					throw new ApiError(429, 'too_many_requests', 'Too many requests');
 				}
-				const { status, body: replyBody } = this.route(req.method, req.url, body ?? {});
+				const { status, body: replyBody, created } = this.route(req.method, req.url, body ?? {});
 				send(status, replyBody);
+				if (created) this.echo(created);
 			} catch (error) {
 				if (error instanceof ApiError) {
 					send(error.status, { code: error.code, message: error.message });
@@ -346,7 +416,8 @@ class FakeBrevo {
 		const pushed = second === 'pushedMessages';
 		if (id === undefined) {
 			if (method !== 'POST') throw new ApiError(405, 'method_not_allowed', 'Method not allowed');
-			return { status: 200, body: pushed ? this.createPushed(body) : this.createAgentMessage(body) };
+			const created = pushed ? this.createPushed(body) : this.createAgentMessage(body);
+			return { status: 200, body: created, created };
 		}
 		let messageId;
 		try {

@@ -1,10 +1,10 @@
 /**
  * The shop's page and the workflow must derive the same chat visitor ID from a customer ID (issue
- * 19). The shop side is PHP's hash_hmac or Shopify's hmac_sha256 filter (README snippets); the
+ * 19). The shop side is PHP's hash_hmac or Shopify's hmac_sha256 filter (docs/order-updates.md snippets); the
  * n8n side is n8n's Crypto node v2, whose Hmac action runs Node's
  * `createHmac(type, hmacSecret).update(value).digest(encoding)` (n8n-nodes-base CryptoV2, 2.8 and
  * 2.41) with the parameters each example sets. The published outputs of PHP and Shopify and the
- * README's own test vector must come out of that computation; the e2e suite runs the real node.
+ * guide's own test vector must come out of that computation; the e2e suite runs the real node.
  */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ interface ExampleNode {
 }
 
 const ROOT = join(__dirname, '..', '..');
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const GUIDE = readFileSync(join(ROOT, 'docs', 'order-updates.md'), 'utf8');
 const ORDER_EXAMPLES = ['woocommerce-order-chat-message.json', 'shopify-order-chat-message.json', 'order-status-automated-message.json'];
 const nodesOf = (file: string) => (JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as { nodes: ExampleNode[] }).nodes;
 
@@ -30,7 +30,7 @@ function cryptoNodeHmac(parameters: Record<string, unknown>, hmacSecret: string,
 		.digest(parameters.encoding as 'hex');
 }
 
-const section = README.slice(README.indexOf('## Reach a customer from an order'), README.indexOf('## Brevo Conversations Trigger'));
+const section = GUIDE;
 
 describe.each(ORDER_EXAMPLES)('%s', (file) => {
 	const nodes = nodesOf(file);
@@ -44,7 +44,7 @@ describe.each(ORDER_EXAMPLES)('%s', (file) => {
 		expect(JSON.stringify(nodes)).not.toMatch(/hmacSecret|"secret"/);
 	});
 
-	test("the README's test vector comes out of it: 64 hex characters", () => {
+	test("the guide's test vector comes out of it: 64 hex characters", () => {
 		const vector = /secret `([^`]+)`, customer\s+ID `([^`]+)` → visitor ID `([0-9a-f]+)`/.exec(section);
 		expect(vector).not.toBeNull();
 		const [, secret, customerId, visitorId] = vector as RegExpExecArray;

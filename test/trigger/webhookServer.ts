@@ -14,7 +14,7 @@
  * node changed it (LiveWebhooks → WorkflowStaticDataService.saveStaticData). Overlapping calls
  * therefore load the same old data, as in n8n. `restart()` loads the node's code anew, as a new
  * n8n process would. `startingCallsNotSaved` copies n8n 2.41.1, where a call that starts an
- * execution is not saved (README, What the trigger remembers).
+ * execution is not saved (docs/trigger.md, What the trigger remembers).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
