@@ -198,6 +198,18 @@ describe(`n8n ${RUNTIME} in queue mode: main + 2 webhook processes + 2 workers, 
 		say(`two webhook processes: ${executions.length - before} executions (expected 2)`);
 		process.stdout.write(`# queue-mode two webhook processes: a message delivered to A then B, a pause ended by a transcript through A → ${executions.length - before} executions (2 expected)\n`);
 		assert.equal(executions.length - before, 2);
+
+		// What remains possible: one message delivered to both processes at the same moment (each
+		// loads the memory before the other has saved). Measured, not hidden: printed for the docs.
+		const simultaneous = visitors('simultaneous', 20);
+		const beforeBoth = executions.length;
+		await Promise.all(simultaneous.map((id) => Promise.all([post(A, chatEvent(id)), post(B, chatEvent(id))])));
+		await finishedExecutions(beforeBoth + simultaneous.length, 60000);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const both = (await state.cluster.executions(WORKFLOW_ID)).length - beforeBoth;
+		say(`simultaneous: ${simultaneous.length} messages each posted to A and B at the same moment → ${both} executions`);
+		process.stdout.write(`# queue-mode simultaneous deliveries to two webhook processes: ${simultaneous.length} messages each posted to A and B at once → ${both} executions\n`);
+		assert.ok(both >= simultaneous.length && both <= 2 * simultaneous.length, `${both} executions`);
 	});
 
 	test('a worker killed while its sends wait on Brevo: nobody answered twice, the other worker keeps serving', async () => {
