@@ -27,7 +27,8 @@ export declare class FakeBrevo {
 	echoes: Echo[];
 	echoesSettled(): Promise<void>;
 	conversationOf(visitorId: string): { conversationId: string; visitor: Record<string, any> };
-	seedEvent(event: { conversationId: string; visitor: { id: string } & Record<string, any> }): void;
+	/** A Brevo webhook body with `conversationId` and `visitor.id` (checked when called). */
+	seedEvent(event: object): void;
 	latencyMs: number;
 	held: number;
 	requests: RecordedRequest[];
