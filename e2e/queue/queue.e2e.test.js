@@ -246,7 +246,7 @@ describe(`n8n ${RUNTIME} in queue mode: main + 2 webhook processes + 2 workers, 
 			crashEventsAccepted: `${accepted.length}/${crashIds.length}`,
 			answered: answered.length,
 			lost: accepted.length - answered.length,
-			answeredTwice: [...replies.values()].filter((count) => count > 1).length,
+			answeredTwice: [...crashIds, ...afterIds].filter((id) => (replies.get(id) ?? 0) > 1).length,
 			statuses: tally(executions.map((e) => `${e.status} (${e.workers.join('+') || 'no worker'})`)),
 			afterKillAnswered: `${afterIds.filter((id) => replies.get(id) === 1).length}/${afterIds.length}`,
 		};
