@@ -408,7 +408,7 @@ async function benchTrigger(opts) {
 			{ label: 'T: queue events/s ÷ single events/s', values: ratio('queue T', 'single T', 'eventsPerS') },
 			{ label: `single: T events/s ÷ T0 events/s (the conversation memory's cost, ${opts.conversations} conversations remembered; goal ≥ 0.9)`, values: ratio('single T', 'single T0', 'eventsPerS') },
 			{ label: `queue: T events/s ÷ T0 events/s (the memory's cost on Postgres, ${opts.conversations} conversations remembered; goal ≥ 0.9)`, values: ratio('queue T', 'queue T0', 'eventsPerS') },
-			{ label: 'single: T+echo events/s ÷ T0+echo events/s (the same with each reply posted back, the call that saves the memory)', values: ratio('single T+echo', 'single T0+echo', 'eventsPerS') },
+			{ label: 'single: T+echo events/s ÷ T0+echo events/s (the same with each reply posted back as Brevo does)', values: ratio('single T+echo', 'single T0+echo', 'eventsPerS') },
 			{ label: 'single: T time per event ÷ WH time per event (Webhook node with Header Auth credential)', values: ratio('single WH', 'single T', 'eventsPerS') },
 			{ label: 'single: T CPU per event ÷ WH CPU per event', values: ratio('single T', 'single WH', 'cpuMsPerEvent') },
 		];

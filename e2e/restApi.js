@@ -23,20 +23,28 @@ async function call(baseUrl, cookie, method, path, body) {
 
 /**
  * The owner's session on a fresh n8n home: owner setup (n8n 1.x and 2.x), or login when it exists.
- * n8n 2.8.4 reports ready before its REST routes answer (`Cannot POST /rest/login`): retried while 404.
+ * n8n 2.8.4 reports ready before its REST routes answer (`Cannot POST /rest/login`), and the owner
+ * routes may come up after the login route: a 404 (or 5xx) from either is retried (CI once got the setup
+ * route's 404 and then the login route's 401 for an owner that did not exist yet).
  */
 async function ownerSession(baseUrl) {
-	let result;
 	const deadline = Date.now() + 60000;
-	do {
-		if (result) await new Promise((resolve) => setTimeout(resolve, 500));
-		result = await call(baseUrl, undefined, 'POST', '/rest/owner/setup', OWNER);
-		if (result.status !== 200) {
+	for (;;) {
+		const setup = await call(baseUrl, undefined, 'POST', '/rest/owner/setup', OWNER);
+		const notReady = setup.status === 404 || setup.status >= 500;
+		let result = setup;
+		if (setup.status !== 200 && !notReady) {
 			result = await call(baseUrl, undefined, 'POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 		}
-	} while (result.status === 404 && Date.now() < deadline);
-	if (result.status !== 200 || !result.cookie) throw new Error(`could not log in to n8n (HTTP ${result.status}): ${result.text.slice(0, 500)}`);
-	const { cookie } = result;
+		if (result.status === 200 && result.cookie) return sessionOf(baseUrl, result.cookie);
+		if (!(notReady || result.status === 404) || Date.now() > deadline) {
+			throw new Error(`could not log in to n8n (owner setup HTTP ${setup.status}, then HTTP ${result.status}): ${result.text.slice(0, 500)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+function sessionOf(baseUrl, cookie) {
 	const json = async (method, path, body) => {
 		const answer = await call(baseUrl, cookie, method, path, body);
 		if (answer.status !== 200) throw new Error(`${method} ${path}: HTTP ${answer.status}: ${answer.text.slice(0, 1000)}`);
