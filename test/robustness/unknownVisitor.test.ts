@@ -90,11 +90,30 @@ describe('Send to a visitor Brevo has never seen', () => {
 		expect(failed?.[0].pairedItem).toBeUndefined();
 	});
 
-	test('a 400 whose message names the visitor counts too; a 404 of a wrong Base URL does not', async () => {
-		brevo.fake.failNext(400, { code: 'invalid_parameter', message: 'Visitor does not exist' });
-		const first = await runNode({ parameters: pushed, input: [orders[0]], credentials: brevo.credentials });
-		expect(first.error?.message).toBe(`${UNKNOWN_VISITOR} (Visitor does not exist) [item 0]`);
+	// The rule, exactly (isUnknownVisitor): a 404 or 400 whose message names the visitor as not
+	// found, or a 404 "document_not_found". Every other answer, 404s included, stops the workflow
+	// with Brevo's own message: the examples' fallback must not hide a wrong Base URL or an outage.
+	test.each([
+		[404, { code: 'not_found', message: 'Visitor not found' }, 'unknown'],
+		[400, { code: 'invalid_parameter', message: 'Visitor does not exist' }, 'unknown'],
+		[404, { code: 'document_not_found', message: 'Document not found' }, 'unknown'],
+		[400, { code: 'invalid_parameter', message: 'No such visitor: abc' }, 'unknown'],
+		[404, { code: 'not_found', message: 'Route not found' }, 'stops'],
+		[404, 'Not Found', 'stops'],
+		[400, { code: 'document_not_found', message: 'Document not found' }, 'stops'],
+		[400, { code: 'missing_parameter', message: 'text is missing' }, 'stops'],
+		[500, { code: 'internal_error', message: 'Visitor not found' }, 'stops'],
+		[403, { code: 'permission_denied', message: 'Visitor unknown' }, 'stops'],
+	])('Send answered HTTP %i %j: %s', async (status, body, verdict) => {
+		brevo.fake.failNext(status, body);
+		const said = typeof body === 'string' ? body : body.message;
+		const { error, output } = await runNode({ parameters: pushed, input: [orders[0]], credentials: brevo.credentials });
+		expect(output).toEqual([]);
+		expect((error as { httpCode?: string }).httpCode).toBe(String(status));
+		expect(error?.message).toBe(verdict === 'unknown' ? `${UNKNOWN_VISITOR} (${said}) [item 0]` : `${said} [item 0]`);
+	});
 
+	test('a wrong Base URL is not an unknown visitor', async () => {
 		const wrongBase = await runNode({
 			parameters: pushed,
 			input: [orders[0]],

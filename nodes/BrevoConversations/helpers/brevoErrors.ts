@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 import { runsAsTool, withItemIndex } from './itemErrors';
 import { messageIdField } from './messageFields';
+import type { MappedBrevoError } from './mappedBrevoError';
 import { withUnknownVisitor } from './unknownVisitor';
 
 export interface BrevoFailure {
@@ -17,19 +18,6 @@ export interface BrevoFailure {
 	body: unknown;
 	/** The `{id}` of the request, to name it in a 404 */
 	messageId?: string;
-}
-
-export interface MappedBrevoError {
-	message: string;
-	description: string;
-	/**
-	 * For an AI agent calling the node as a tool: the problem and what to do about it, in one or
-	 * two plain sentences, since the error's message is all the model receives (see runsAsTool)
-	 */
-	forModel: string;
-	code?: string;
-	/** Seconds until Brevo's quota window resets, on a 429 */
-	rateLimitResetSeconds?: number;
 }
 
 const CREDENTIAL_NAME = 'Brevo Conversations API';

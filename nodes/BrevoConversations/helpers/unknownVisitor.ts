@@ -1,4 +1,4 @@
-import type { MappedBrevoError } from './brevoErrors';
+import type { MappedBrevoError } from './mappedBrevoError';
 
 /**
  * How the error message of a Send starts when Brevo does not know its visitor. It is part of the
