@@ -25,7 +25,8 @@ const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
 const API_KEY = 'xkeysib-e2e-orders-0123456789';
 /** The shop's and n8n's shared secret (the Crypto credential's Hmac Secret) */
 const SECRET = 'e2e-visitor-id-secret-0123456789abcdef';
-const visitorIdOf = (customerId) => createHmac('sha256', SECRET).update(String(customerId)).digest('hex');
+/** The chat visitor ID the shop's page sets: the first 32 hex characters of the HMAC (docs/order-updates.md). */
+const visitorIdOf = (customerId) => createHmac('sha256', SECRET).update(String(customerId)).digest('hex').slice(0, 32);
 
 /** Customers whose page bound them to the chat widget: Brevo knows their derived visitor IDs. */
 const BOUND = ['1001', '2001', '42'];
@@ -167,7 +168,7 @@ describe(`order examples in a real n8n (${RUNTIME}), fake Brevo knowing only bou
 				const sent = fake.requests.filter((r) => r.path === PUSH && r.body?.visitorId === visitorIdOf(c.bound.customerId));
 				assert.equal(sent.length, 1);
 				assert.deepEqual(sent[0].body, { visitorId: visitorIdOf(c.bound.customerId), text: c.bound.text });
-				assert.match(sent[0].body.visitorId, /^[0-9a-f]{64}$/);
+				assert.match(sent[0].body.visitorId, /^[0-9a-f]{32}$/);
 				const delivered = itemsOf(id, 'Tell the customer in the chat').filter((i) => !i.json.error);
 				assert.deepEqual(
 					delivered.map((i) => [i.json.visitorId, i.json.text, i.json.isPushed]),
@@ -192,6 +193,12 @@ describe(`order examples in a real n8n (${RUNTIME}), fake Brevo knowing only bou
 				const mine = fake.requests.filter((r) => r.path === PUSH && [c.bound.customerId, c.unknown.customerId].map(visitorIdOf).includes(r.body?.visitorId));
 				assert.equal(mine.length, 2);
 				assert.deepEqual(itemsOf(id, 'Status worth a message?').map((i) => i.json.email), [
+					'bound@example.com',
+					'never-chatted@example.com',
+					'guest@example.com',
+				]);
+				// Remove Duplicates comes after the status filter: a new history, three new keys
+				assert.deepEqual(itemsOf(id, 'New status for this order?').map((i) => i.json.email), [
 					'bound@example.com',
 					'never-chatted@example.com',
 					'guest@example.com',

@@ -1,6 +1,6 @@
 /**
- * The examples are what a newcomer sees first in the editor: no node's name may be drawn over a
- * sticky note's heading. n8n's canvas (2.x) draws a node as a 100 × 100 box, a sub-node (one that
+ * The examples are what a newcomer sees first in the editor: no node, and no node's name, may be
+ * drawn over a sticky note's text. n8n's canvas (2.x) draws a node as a 100 × 100 box, a sub-node (one that
  * connects to an AI Agent's model, memory or tool input) as an 80 × 80 circle, both from their
  * `position` (top left), with the name centred below in up to two lines (≈ 50 px, wider than the node).
  */
@@ -24,7 +24,12 @@ const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const STICKY = 'n8n-nodes-base.stickyNote';
 const LABEL_HEIGHT = 50;
 const LABEL_OVERHANG = 30; // each side: a name is wider than its node
-const HEADING_HEIGHT = 40; // a note's first line (## or ###)
+// How n8n's sticky note sets its Markdown (measured by eye in 2.41's editor, rounded up so the
+// estimate errs towards "covered"): 14 px text, ≈ 7 px a character, 21 px a line, larger headings,
+// a paragraph gap, 10 px padding. The text starts at the note's top left and wraps at its width.
+const PADDING = 10;
+const LINE = { text: { height: 21, charWidth: 7 }, heading: { height: 32, charWidth: 12 } };
+const PARAGRAPH_GAP = 10;
 
 const overlap = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
@@ -35,32 +40,83 @@ function labelBox(node: ExampleNode, subNode: boolean): Box {
 	return { left: x - LABEL_OVERHANG, right: x + size + LABEL_OVERHANG, top: y + size, bottom: y + size + LABEL_HEIGHT };
 }
 
-/** A note's heading line, at its top. */
-function headingBox(note: ExampleNode): Box {
-	const [x, y] = note.position;
-	return { left: x, right: x + (note.parameters.width ?? 240), top: y, bottom: y + HEADING_HEIGHT };
+/** How far down a note its text reaches, wrapped at the note's width. */
+function textHeight(note: ExampleNode): number {
+	const width = (note.parameters.width ?? 240) - 2 * PADDING;
+	let height = PADDING;
+	for (const line of (note.parameters.content ?? '').split('\n')) {
+		if (!line.trim()) {
+			height += PARAGRAPH_GAP;
+			continue;
+		}
+		const kind = /^#{1,3} /.test(line) ? LINE.heading : LINE.text;
+		// Markdown markers take no room; links show their text only.
+		const shown = line.replace(/^#{1,3} |\*\*|`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+		const perLine = Math.max(1, Math.floor(width / kind.charWidth));
+		height += Math.ceil(shown.length / perLine) * kind.height;
+	}
+	return height;
 }
 
-/** The names of the node's labels drawn over a note's heading, as "node → note". */
-function labelsOverHeadings(workflow: { nodes: ExampleNode[]; connections: Record<string, Record<string, unknown>> }): string[] {
+/** The part of a note its text covers: from its top left, as far down as the text goes. */
+function textBox(note: ExampleNode): Box {
+	const [x, y] = note.position;
+	return { left: x, right: x + (note.parameters.width ?? 240), top: y, bottom: y + Math.min(textHeight(note), note.parameters.height ?? 80) };
+}
+
+/** A node and its name below it. */
+function nodeBox(node: ExampleNode, subNode: boolean): Box {
+	const [x, y] = node.position;
+	return { left: x, top: y, right: x + (subNode ? 80 : 100), bottom: labelBox(node, subNode).bottom };
+}
+
+type Workflow = { nodes: ExampleNode[]; connections: Record<string, Record<string, unknown>> };
+
+/** The nodes (with their names) drawn over a note's text, as "node → note". */
+function nodesOverText(workflow: Workflow): string[] {
 	const notes = workflow.nodes.filter((n) => n.type === STICKY);
 	const subNodes = new Set(Object.entries(workflow.connections).filter(([, outputs]) => Object.keys(outputs).some((kind) => kind !== 'main')).map(([name]) => name));
 	return workflow.nodes
 		.filter((n) => n.type !== STICKY)
-		.flatMap((node) => notes.filter((note) => overlap(labelBox(node, subNodes.has(node.name)), headingBox(note))).map((note) => `${node.name} → ${note.name}`));
+		.flatMap((node) => {
+			const sub = subNodes.has(node.name);
+			const covers = (note: ExampleNode) => overlap(nodeBox(node, sub), textBox(note)) || overlap(labelBox(node, sub), textBox(note));
+			return notes.filter(covers).map((note) => `${node.name} → ${note.name}`);
+		});
+}
+
+/** A note whose text runs past its bottom edge is cut off in the editor. */
+function notesCutOff(workflow: Workflow): string[] {
+	return workflow.nodes.filter((n) => n.type === STICKY && textHeight(n) > (n.parameters.height ?? 80)).map((n) => `${n.name}: text ≈ ${textHeight(n)} px, note ${n.parameters.height} px`);
 }
 
 describe('example workflows in the editor', () => {
 	const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+	const read = (file: string): Workflow => JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8'));
 
-	it.each(files)("%s: no node's name is drawn over a sticky note's heading", (file) => {
-		expect(labelsOverHeadings(JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')))).toEqual([]);
+	it.each(files)("%s: no node or node's name is drawn over a sticky note's text", (file) => {
+		expect(nodesOverText(read(file))).toEqual([]);
+	});
+
+	it.each(files)("%s: every sticky note is tall enough for its text", (file) => {
+		expect(notesCutOff(read(file))).toEqual([]);
 	});
 
 	it('finds the overlap the AI example had: its sub-nodes\' names over "The model" note', () => {
-		const workflow = JSON.parse(readFileSync(join(EXAMPLES, 'ai-agent-reply.json'), 'utf8'));
-		const note = workflow.nodes.find((n: ExampleNode) => n.parameters.content?.startsWith('### The model'));
+		const workflow = read('ai-agent-reply.json');
+		const note = workflow.nodes.find((n: ExampleNode) => n.parameters.content?.startsWith('### The model')) as ExampleNode;
 		note.position = [120, 400];
-		expect(labelsOverHeadings(workflow)).toEqual(['OpenAI Chat Model', 'Simple Memory', 'Hand over to human'].map((node) => `${node} → ${note.name}`));
+		expect(nodesOverText(workflow)).toEqual(expect.arrayContaining(['OpenAI Chat Model', 'Simple Memory', 'Hand over to human'].map((node) => `${node} → ${note.name}`)));
+	});
+
+	it('finds the overlap the order examples had (issue 27): two nodes over the fallback note', () => {
+		const workflow = read('woocommerce-order-chat-message.json');
+		const at = (name: string, position: [number, number]) => ((workflow.nodes.find((n) => n.name === name) as ExampleNode).position = position);
+		at('Sticky Note (fallback)', [1700, -300]);
+		at('Failed for another reason?', [1760, -220]);
+		at('Stop: the chat message failed', [1980, -240]);
+		expect(nodesOverText(workflow)).toEqual(
+			expect.arrayContaining(['Failed for another reason? → Sticky Note (fallback)', 'Stop: the chat message failed → Sticky Note (fallback)']),
+		);
 	});
 });
