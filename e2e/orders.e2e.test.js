@@ -4,9 +4,12 @@
  * (WooCommerce, Shopify, the generic webhook) run in a real n8n (2.41.1 by default; E2E_RUNTIME=2.8.4)
  * against the fake Brevo, which knows only the visitors bound to the chat widget
  * (`knownVisitorsOnly`). Each gets the shop's own webhook bodies (the fields the platforms document
- * for an order), with the shop trigger replaced by a node that outputs them: the triggers cannot be
- * activated without the shop's API. Also: every example's n8n nodes exist in this runtime with
- * these parameters (n8n's import accepts unknown ones silently).
+ * for an order), with the shop trigger replaced by a node that outputs them. n8n's Shopify Trigger
+ * cannot be activated here: it registers its webhook at
+ * `https://<shopSubdomain>.myshopify.com/admin/api/2024-07/…` (n8n-nodes-base Shopify
+ * GenericFunctions, 2.41.1), a host no local server can stand in for. The WooCommerce Trigger can:
+ * e2e/woocommerce.e2e.test.js runs that example with it against a fake shop. Also: every example's
+ * n8n nodes exist in this runtime with these parameters (n8n's import accepts unknown ones silently).
  *
  *   flock /tmp/n8n-stack.lock node --test --test-reporter=spec e2e/orders.e2e.test.js
  */
@@ -16,6 +19,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
+const { orderBody } = require('../test/fake-woocommerce/orderBody');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
 const { exampleNodeProblems, loadRuntimeNodes } = require('./exampleNodes');
 const { fakeBrevoN8nEnv, homeWithPackage, runN8n, runN8nOk } = require('./n8n');
@@ -33,16 +37,7 @@ const BOUND = ['1001', '2001', '42'];
 const PUSH = '/v3/conversations/pushedMessages';
 
 // WooCommerce `order.updated` bodies: the order as its REST API v3 gives it (customer_id 0 = guest).
-const woo = (id, status, customerId, email) => ({
-	id,
-	number: String(id),
-	status,
-	currency: 'EUR',
-	total: '59.90',
-	customer_id: customerId,
-	billing: { first_name: 'Jane', last_name: 'Doe', email },
-	line_items: [{ id: 1, name: 'Mug', quantity: 2 }],
-});
+const woo = (id, status, customerId, email) => orderBody({ id, status, customerId, email });
 // Shopify `orders/updated` bodies: `name` is the order number shown to the customer.
 const shopify = (id, { financial = 'paid', fulfillment = null, cancelledAt = null, customerId, email }) => ({
 	id,
