@@ -31,7 +31,8 @@ const good = { credentialId: GOOD };
 const continueOnFail = { credentialId: GOOD, onError: 'continueRegularOutput' };
 /** The order example's Crypto credential (Hmac Secret) and the visitor ID it derives from a customer ID */
 const VISITOR_SECRET = 'e2e-visitor-id-secret-0123456789abcdef';
-const visitorIdOf = (customerId) => createHmac('sha256', VISITOR_SECRET).update(customerId).digest('hex');
+// The first 32 hex characters of the HMAC, as the order examples send it (docs/order-updates.md).
+const visitorIdOf = (customerId) => createHmac('sha256', VISITOR_SECRET).update(customerId).digest('hex').slice(0, 32);
 
 const fake = new FakeBrevo({ apiKey: [API_KEY, ...TENANT_KEYS] });
 const state = { batch: undefined, snapshots: '', runtime: undefined, n8nVersion: '' };
