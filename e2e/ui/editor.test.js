@@ -245,8 +245,17 @@ const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.p
 async function assertIconLoaded(scope, theme, what) {
 	const icon = scope.locator('img[src*="brevoConversations"]').first();
 	await icon.waitFor({ state: 'attached' });
-	const box = await icon.boundingBox();
-	assert.ok(box && box.width >= 12, `${what}: icon is not displayed (${JSON.stringify(box)})`);
+	// Panels slide in (CI once measured an event's icon at x=1467, width 0, mid-animation in a
+	// 1440-wide window): wait, bounded, until the icon has its size inside the window, as a user sees it.
+	const viewport = icon.page().viewportSize();
+	const shown = (b) => b && b.width >= 12 && b.x >= 0 && b.x + b.width <= viewport.width;
+	const deadline = Date.now() + 10_000;
+	let box = await icon.boundingBox();
+	while (!shown(box) && Date.now() < deadline) {
+		await icon.page().waitForTimeout(100);
+		box = await icon.boundingBox();
+	}
+	assert.ok(shown(box), `${what}: icon is not displayed (${JSON.stringify(box)})`);
 	const { src, width } = await icon.evaluate((img) => ({ src: img.getAttribute('src'), width: img.naturalWidth }));
 	const file = theme === 'dark' ? 'brevoConversations.dark.svg' : 'brevoConversations.svg';
 	assert.ok(src.endsWith(`/${file}`), `${what}: icon ${src} should be ${file}`);
