@@ -16,10 +16,10 @@ const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
+const { visitorIdFor } = require('./visitorId');
 const { fakeBrevoN8nEnv, homeWithPackage, runN8n, runN8nOk, waitFor } = require('./n8n');
 const { startN8n, stopN8n } = require('./liveN8n');
 const { NODE_TYPE, itemsWorkflow, readExample, runnableExample, singleNodeWorkflow } = require('./workflows');
-const { createHmac } = require('node:crypto');
 
 const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
 const API_KEY = 'xkeysib-e2e-0123456789';
@@ -31,8 +31,7 @@ const good = { credentialId: GOOD };
 const continueOnFail = { credentialId: GOOD, onError: 'continueRegularOutput' };
 /** The order example's Crypto credential (Hmac Secret) and the visitor ID it derives from a customer ID */
 const VISITOR_SECRET = 'e2e-visitor-id-secret-0123456789abcdef';
-// The first 32 hex characters of the HMAC, as the order examples send it (docs/order-updates.md).
-const visitorIdOf = (customerId) => createHmac('sha256', VISITOR_SECRET).update(customerId).digest('hex').slice(0, 32);
+const visitorIdOf = (customerId) => visitorIdFor(VISITOR_SECRET, customerId);
 
 const fake = new FakeBrevo({ apiKey: [API_KEY, ...TENANT_KEYS] });
 const state = { batch: undefined, snapshots: '', runtime: undefined, n8nVersion: '' };

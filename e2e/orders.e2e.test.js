@@ -14,13 +14,13 @@
  *   flock /tmp/n8n-stack.lock node --test --test-reporter=spec e2e/orders.e2e.test.js
  */
 const assert = require('node:assert/strict');
-const { createHmac } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 const { FakeBrevo } = require('../test/fake-brevo/server');
 const { orderBody } = require('../test/fake-woocommerce/orderBody');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
+const { visitorIdFor } = require('./visitorId');
 const { exampleNodeProblems, loadRuntimeNodes } = require('./exampleNodes');
 const { fakeBrevoN8nEnv, homeWithPackage, runN8n, runN8nOk } = require('./n8n');
 const { EXAMPLES_DIR, exampleWithPayloads, readExample } = require('./workflows');
@@ -29,8 +29,7 @@ const RUNTIME = process.env.E2E_RUNTIME || DEFAULT_VERSION;
 const API_KEY = 'xkeysib-e2e-orders-0123456789';
 /** The shop's and n8n's shared secret (the Crypto credential's Hmac Secret) */
 const SECRET = 'e2e-visitor-id-secret-0123456789abcdef';
-/** The chat visitor ID the shop's page sets: the first 32 hex characters of the HMAC (docs/order-updates.md). */
-const visitorIdOf = (customerId) => createHmac('sha256', SECRET).update(String(customerId)).digest('hex').slice(0, 32);
+const visitorIdOf = (customerId) => visitorIdFor(SECRET, customerId);
 
 /** Customers whose page bound them to the chat widget: Brevo knows their derived visitor IDs. */
 const BOUND = ['1001', '2001', '42'];

@@ -25,6 +25,7 @@ const { FakeBrevo } = require('../test/fake-brevo/server');
 const { FakeWooCommerce } = require('../test/fake-woocommerce/server');
 const { orderBody } = require('../test/fake-woocommerce/orderBody');
 const { DEFAULT_VERSION, ensureRuntime } = require('./runtime');
+const { visitorIdFor } = require('./visitorId');
 const { fakeBrevoN8nEnv, homeWithPackage, runN8nOk, waitFor } = require('./n8n');
 const live = require('./liveN8n');
 const { ownerSession } = require('./restApi');
@@ -37,7 +38,7 @@ const SECRET = 'e2e-woo-visitor-id-secret-0123456789';
 const WOO_KEYS = { consumerKey: 'ck_e2e0123456789abcdef0123456789abcdef01', consumerSecret: 'cs_e2e0123456789abcdef0123456789abcdef01' };
 const PUSH = '/v3/conversations/pushedMessages';
 const BOUND_CUSTOMER = 1001;
-const visitorIdOf = (customerId) => createHmac('sha256', SECRET).update(String(customerId)).digest('hex').slice(0, 32);
+const visitorIdOf = (customerId) => visitorIdFor(SECRET, customerId);
 
 const brevo = new FakeBrevo({ apiKey: API_KEY, knownVisitorsOnly: true });
 const shop = new FakeWooCommerce(WOO_KEYS);

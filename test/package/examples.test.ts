@@ -31,18 +31,22 @@ const PADDING = 10;
 const LINE = { text: { height: 21, charWidth: 7 }, heading: { height: 32, charWidth: 12 } };
 const PARAGRAPH_GAP = 10;
 
+// A node's box and a note's size when the workflow does not set one (n8n's defaults).
+const nodeSize = (subNode: boolean) => (subNode ? 80 : 100);
+const noteSize = (note: ExampleNode) => ({ width: note.parameters.width ?? 240, height: note.parameters.height ?? 80 });
+
 const overlap = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 /** Where n8n draws a node's name, below the node. */
 function labelBox(node: ExampleNode, subNode: boolean): Box {
-	const size = subNode ? 80 : 100;
+	const size = nodeSize(subNode);
 	const [x, y] = node.position;
 	return { left: x - LABEL_OVERHANG, right: x + size + LABEL_OVERHANG, top: y + size, bottom: y + size + LABEL_HEIGHT };
 }
 
 /** How far down a note its text reaches, wrapped at the note's width. */
 function textHeight(note: ExampleNode): number {
-	const width = (note.parameters.width ?? 240) - 2 * PADDING;
+	const width = noteSize(note).width - 2 * PADDING;
 	let height = PADDING;
 	for (const line of (note.parameters.content ?? '').split('\n')) {
 		if (!line.trim()) {
@@ -61,13 +65,14 @@ function textHeight(note: ExampleNode): number {
 /** The part of a note its text covers: from its top left, as far down as the text goes. */
 function textBox(note: ExampleNode): Box {
 	const [x, y] = note.position;
-	return { left: x, right: x + (note.parameters.width ?? 240), top: y, bottom: y + Math.min(textHeight(note), note.parameters.height ?? 80) };
+	const { width, height } = noteSize(note);
+	return { left: x, right: x + width, top: y, bottom: y + Math.min(textHeight(note), height) };
 }
 
 /** A node and its name below it. */
 function nodeBox(node: ExampleNode, subNode: boolean): Box {
 	const [x, y] = node.position;
-	return { left: x, top: y, right: x + (subNode ? 80 : 100), bottom: labelBox(node, subNode).bottom };
+	return { left: x, top: y, right: x + nodeSize(subNode), bottom: labelBox(node, subNode).bottom };
 }
 
 type Workflow = { nodes: ExampleNode[]; connections: Record<string, Record<string, unknown>> };
@@ -87,7 +92,7 @@ function nodesOverText(workflow: Workflow): string[] {
 
 /** A note whose text runs past its bottom edge is cut off in the editor. */
 function notesCutOff(workflow: Workflow): string[] {
-	return workflow.nodes.filter((n) => n.type === STICKY && textHeight(n) > (n.parameters.height ?? 80)).map((n) => `${n.name}: text ≈ ${textHeight(n)} px, note ${n.parameters.height} px`);
+	return workflow.nodes.filter((n) => n.type === STICKY && textHeight(n) > noteSize(n).height).map((n) => `${n.name}: text ≈ ${textHeight(n)} px, note ${noteSize(n).height} px`);
 }
 
 describe('example workflows in the editor', () => {
